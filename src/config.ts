@@ -1,0 +1,172 @@
+import path from 'node:path';
+
+/** Settings of one Outpost process, read from flags and environment. */
+export interface OutpostConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** URL the phones and browsers use; may differ from the listen address. */
+  publicUrl: URL;
+  /** Single path segment the agent puts before `/rest`, or '' for none. */
+  projectPath: string;
+  /** SQLite file by default; a postgres:// URL once PostgreSQL lands. */
+  databaseUrl: string;
+  longPollHoldSeconds: number;
+  maxUploadBytes: number;
+  agentBodyLimitBytes: number;
+  /** Secret compiled into the agent APK; signs config responses. */
+  agentSecret: string;
+  initialAdminPassword: string | null;
+  sessionHours: number;
+  loginAttemptsPerMinute: number;
+  onlineMinutes: number;
+  logLevel: string;
+}
+
+/** Flag values from the command line; each overrides its environment variable. */
+export interface ConfigFlags {
+  host?: string;
+  port?: string | number;
+  dataDir?: string;
+  publicUrl?: string;
+  databaseUrl?: string;
+}
+
+export class ConfigError extends Error {}
+
+// Under the agent's 300 s long-poll read timeout with room for a slow proxy.
+const DEFAULT_LONG_POLL_HOLD_SECONDS = 240;
+const AGENT_LONG_POLL_READ_TIMEOUT_SECONDS = 300;
+// DHIS2 Capture APKs are about 40 MB; 500 MB leaves room for large XAPKs.
+const DEFAULT_MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
+// Device info with 100 apps and files is about 30 KB; 1 MB is generous.
+const DEFAULT_AGENT_BODY_LIMIT_BYTES = 1024 * 1024;
+// The public open-source agent build signs with this value.
+const DEFAULT_AGENT_SECRET = 'changeme-C3z9vi54';
+// The agent reports every 15 minutes; 20 allows one late report.
+const DEFAULT_ONLINE_MINUTES = 20;
+
+/** Environment variables, their meaning and default, for docs and `--help`. */
+export const ENVIRONMENT_SETTINGS = [
+  ['OUTPOST_HOST', 'Address to listen on', '127.0.0.1'],
+  ['OUTPOST_PORT', 'TCP port to listen on', '8080'],
+  ['OUTPOST_DATA_DIR', 'Directory for the database and APK files', './data'],
+  ['OUTPOST_PUBLIC_URL', 'URL phones and browsers use; its path is the project path', 'http://localhost:PORT'],
+  ['OUTPOST_DATABASE_URL', 'Database; a file path or sqlite:// URL', 'DATA_DIR/outpost.sqlite'],
+  ['OUTPOST_LONG_POLL_HOLD_SECONDS', 'Seconds a long poll is held open; under 300', String(DEFAULT_LONG_POLL_HOLD_SECONDS)],
+  ['OUTPOST_MAX_UPLOAD_BYTES', 'Largest APK upload in bytes', String(DEFAULT_MAX_UPLOAD_BYTES)],
+  ['OUTPOST_AGENT_BODY_LIMIT_BYTES', 'Largest agent request body in bytes', String(DEFAULT_AGENT_BODY_LIMIT_BYTES)],
+  ['OUTPOST_AGENT_SECRET', 'Request-signature secret compiled into the agent', DEFAULT_AGENT_SECRET],
+  ['OUTPOST_ADMIN_PASSWORD', 'Password of the first admin user; random when unset', '(random, printed once)'],
+  ['OUTPOST_SESSION_HOURS', 'Hours a console session lasts', '12'],
+  ['OUTPOST_LOGIN_ATTEMPTS_PER_MINUTE', 'Login attempts per client address per minute', '10'],
+  ['OUTPOST_ONLINE_MINUTES', 'Minutes since last contact for a device to count as online', String(DEFAULT_ONLINE_MINUTES)],
+  ['OUTPOST_LOG_LEVEL', 'pino log level', 'info'],
+] as const;
+
+type Env = Record<string, string | undefined>;
+
+/** Builds the configuration from flags and environment, or throws ConfigError. */
+export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): OutpostConfig {
+  const host = flags.host ?? env.OUTPOST_HOST ?? '127.0.0.1';
+  const port = readInteger('port', flags.port ?? env.OUTPOST_PORT, 8080, 0, 65535);
+  const dataDir = path.resolve(flags.dataDir ?? env.OUTPOST_DATA_DIR ?? './data');
+
+  const publicUrlText = flags.publicUrl ?? env.OUTPOST_PUBLIC_URL ?? `http://localhost:${port}`;
+  const publicUrl = parsePublicUrl(publicUrlText);
+  const projectPath = projectPathOf(publicUrl);
+
+  const longPollHoldSeconds = readInteger(
+    'OUTPOST_LONG_POLL_HOLD_SECONDS',
+    env.OUTPOST_LONG_POLL_HOLD_SECONDS,
+    DEFAULT_LONG_POLL_HOLD_SECONDS,
+    1,
+    AGENT_LONG_POLL_READ_TIMEOUT_SECONDS - 10,
+  );
+
+  return {
+    host,
+    port,
+    dataDir,
+    publicUrl,
+    projectPath,
+    databaseUrl: flags.databaseUrl ?? env.OUTPOST_DATABASE_URL ?? path.join(dataDir, 'outpost.sqlite'),
+    longPollHoldSeconds,
+    maxUploadBytes: readInteger('OUTPOST_MAX_UPLOAD_BYTES', env.OUTPOST_MAX_UPLOAD_BYTES, DEFAULT_MAX_UPLOAD_BYTES, 1024),
+    agentBodyLimitBytes: readInteger(
+      'OUTPOST_AGENT_BODY_LIMIT_BYTES',
+      env.OUTPOST_AGENT_BODY_LIMIT_BYTES,
+      DEFAULT_AGENT_BODY_LIMIT_BYTES,
+      1024,
+    ),
+    agentSecret: env.OUTPOST_AGENT_SECRET ?? DEFAULT_AGENT_SECRET,
+    initialAdminPassword: env.OUTPOST_ADMIN_PASSWORD || null,
+    sessionHours: readInteger('OUTPOST_SESSION_HOURS', env.OUTPOST_SESSION_HOURS, 12, 1, 24 * 30),
+    loginAttemptsPerMinute: readInteger(
+      'OUTPOST_LOGIN_ATTEMPTS_PER_MINUTE',
+      env.OUTPOST_LOGIN_ATTEMPTS_PER_MINUTE,
+      10,
+      1,
+    ),
+    onlineMinutes: readInteger('OUTPOST_ONLINE_MINUTES', env.OUTPOST_ONLINE_MINUTES, DEFAULT_ONLINE_MINUTES, 1),
+    logLevel: env.OUTPOST_LOG_LEVEL ?? 'info',
+  };
+}
+
+function readInteger(
+  name: string,
+  value: string | number | undefined,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined || value === '') return fallback;
+
+  const parsed = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(`Invalid ${name} "${value}": expected a whole number from ${min} to ${max}.`);
+  }
+  return parsed;
+}
+
+function parsePublicUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`Invalid public URL "${text}": expected an absolute URL such as https://mdm.example.org.`);
+  }
+
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`Invalid public URL "${text}": the scheme must be http or https.`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`Invalid public URL "${text}": remove the query, fragment and credentials.`);
+  }
+  return url;
+}
+
+/**
+ * Returns the single path segment of the public URL. The agent places it
+ * before `/rest` as one URL segment, so a deeper path cannot work.
+ */
+function projectPathOf(url: URL): string {
+  const segments = url.pathname.split('/').filter((segment) => segment !== '');
+  if (segments.length > 1) {
+    throw new ConfigError(
+      `Invalid public URL "${url.href}": the path "${url.pathname}" has ${segments.length} segments, ` +
+        'but the agent supports one at most (for example https://example.org/outpost).',
+    );
+  }
+  return decodeURIComponent(segments[0] ?? '');
+}
+
+/** Origin the agent gets as BASE_URL: scheme, host and a non-default port, no path. */
+export function agentBaseUrl(config: OutpostConfig): string {
+  return config.publicUrl.origin;
+}
+
+/** Path prefix of every route, '' or '/segment'. */
+export function routePrefix(config: OutpostConfig): string {
+  return config.projectPath === '' ? '' : `/${encodeURIComponent(config.projectPath)}`;
+}

@@ -1,0 +1,70 @@
+import path from 'node:path';
+
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+
+import { buildApp } from './app.js';
+import { BlobStore } from './blobs/blob-store.js';
+import type { OutpostConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { LongPollHub } from './push/long-poll-hub.js';
+import { ensureFirstAdmin } from './auth/first-admin.js';
+import { migrateToLatest, openDatabase } from './store/database.js';
+import { createStore } from './store/store.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** Base URL the server listens on, e.g. http://127.0.0.1:41234. */
+  listenUrl: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Prints the first admin's generated password; the CLI passes console output. */
+  announce?: (line: string) => void;
+  now?: () => number;
+}
+
+/** Opens storage, applies migrations, builds the app and listens. */
+export async function startServer(config: OutpostConfig, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const db = openDatabase(config.databaseUrl);
+  const migration = await migrateToLatest(db);
+  if (migration.applied.length > 0) logger.info({ migrations: migration.applied }, 'migrations applied');
+
+  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  const leftovers = await blobs.removeLeftovers();
+  if (leftovers > 0) logger.warn({ files: leftovers }, 'removed unfinished uploads from an earlier run');
+
+  const ctx: AppContext = {
+    config,
+    logger,
+    store: createStore(db),
+    blobs,
+    push: new LongPollHub(),
+    now: options.now ?? Date.now,
+  };
+  await ensureFirstAdmin(ctx, options.announce ?? (() => {}));
+
+  const app = await buildApp(ctx);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const listenUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ listen: listenUrl, publicUrl: config.publicUrl.href, project: config.projectPath }, 'outpost started');
+
+  let closed = false;
+  return {
+    app,
+    ctx,
+    listenUrl,
+    async close() {
+      if (closed) return;
+      closed = true;
+      ctx.push.close();
+      await app.close();
+      await db.destroy();
+      logger.info('outpost stopped');
+    },
+  };
+}
