@@ -8,7 +8,7 @@ import {
   CHUNK_XML_START_ELEMENT,
   NO_INDEX,
   StringPool,
-  readChildChunks,
+  iterateChildChunks,
   readChunk,
   readResValue,
   type ResValue,
@@ -33,19 +33,17 @@ export interface XmlElement {
   attributes: XmlAttribute[];
 }
 
-export interface BinaryXmlDocument {
-  /** Start elements in document order, down to the requested depth. */
-  elements: XmlElement[];
-  strings: StringPool;
-}
-
 /**
- * Parses Android binary XML (the compiled form of AndroidManifest.xml).
- * Elements deeper than `maxDepth` are skipped, so a huge manifest costs
- * little memory when only its top levels are needed.
- * Raises MalformedDataError for data that is not binary XML.
+ * Parses Android binary XML (the compiled form of AndroidManifest.xml) and
+ * passes each start element down to `maxDepth` to `visit`, in document order,
+ * with the string pool its values index into. Only what the visitor keeps
+ * stays in memory. Raises MalformedDataError for data that is not binary XML.
  */
-export function parseBinaryXml(buffer: Buffer, maxDepth: number): BinaryXmlDocument {
+export function parseBinaryXml(
+  buffer: Buffer,
+  maxDepth: number,
+  visit: (element: XmlElement, strings: StringPool) => void,
+): void {
   const file = new BinaryView(buffer);
   const root = readChunk(file, 0);
   if (root.type !== CHUNK_XML) {
@@ -54,10 +52,9 @@ export function parseBinaryXml(buffer: Buffer, maxDepth: number): BinaryXmlDocum
 
   let strings: StringPool | null = null;
   let resourceIds: BinaryView | null = null;
-  const elements: XmlElement[] = [];
   let depth = 0;
 
-  for (const chunk of readChildChunks(root.view, root.headerSize)) {
+  for (const chunk of iterateChildChunks(root.view, root.headerSize)) {
     switch (chunk.type) {
       case CHUNK_STRING_POOL:
         strings ??= new StringPool(chunk);
@@ -70,7 +67,7 @@ export function parseBinaryXml(buffer: Buffer, maxDepth: number): BinaryXmlDocum
           throw new MalformedDataError('an element comes before the string pool');
         }
         if (depth <= maxDepth) {
-          elements.push(readStartElement(chunk.view, chunk.headerSize, depth, strings, resourceIds));
+          visit(readStartElement(chunk.view, chunk.headerSize, depth, strings, resourceIds), strings);
         }
         depth++;
         break;
@@ -89,7 +86,6 @@ export function parseBinaryXml(buffer: Buffer, maxDepth: number): BinaryXmlDocum
   if (strings === null) {
     throw new MalformedDataError('it has no string pool');
   }
-  return { elements, strings };
 }
 
 function readStartElement(
@@ -132,7 +128,7 @@ function optionalString(strings: StringPool, index: number): string | null {
   return index === NO_INDEX ? null : strings.get(index);
 }
 
-/** The resource map gives the resource ID of the attribute name at the same string index. */
+/** Looks up an attribute's resource ID: the resource map lists IDs by the string index of the attribute name. */
 function lookUpResourceId(resourceIds: BinaryView | null, nameIndex: number): number | null {
   if (resourceIds === null || nameIndex >= Math.floor(resourceIds.length / 4)) {
     return null;

@@ -102,9 +102,9 @@ export function readChildren(buffer: Buffer, parent: DerElement, depth = 0): Der
 }
 
 /** Raises MalformedDataError unless the element has the given class and tag number. */
-export function expectTag(element: DerElement | undefined, tagClass: number, tagNumber: number, what: string): DerElement {
+export function expectTag(element: DerElement | undefined, tagClass: number, tagNumber: number, description: string): DerElement {
   if (element === undefined || element.tagClass !== tagClass || element.tagNumber !== tagNumber) {
-    throw new MalformedDataError(`${what} is missing or has the wrong ASN.1 type`);
+    throw new MalformedDataError(`${description} is missing or has the wrong ASN.1 type`);
   }
   return element;
 }
@@ -144,7 +144,7 @@ export function decodeObjectIdentifier(contents: Buffer): string {
   return [...head, ...arcs].join('.');
 }
 
-/** An indefinite-length element ends at the first end-of-contents marker (two zero octets) among its children. */
+/** Finds the end of an indefinite-length element: the first end-of-contents marker (two zero octets) among its children. */
 function readIndefiniteElement(
   buffer: Buffer,
   header: Pick<DerElement, 'tagClass' | 'constructed' | 'tagNumber' | 'start'>,

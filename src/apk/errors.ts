@@ -9,7 +9,7 @@ export type ApkErrorCode =
 
 /**
  * An APK that cannot be accepted. The message is written for the MDM manager
- * who uploaded the file: it says what is wrong and what to upload instead.
+ * who uploaded the file, and it states what is wrong and what to do instead.
  */
 export class ApkError extends Error {
   readonly code: ApkErrorCode;

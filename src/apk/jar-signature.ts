@@ -33,12 +33,16 @@ const SIGNATURE_BLOCK_NAME = /^META-INF\/([^/]+)\.(RSA|DSA|EC)$/;
  */
 export async function readJarSignerCertificate(file: FileHandle, directory: ZipDirectory): Promise<Buffer | null> {
   const names = new Set(directory.entries.map((entry) => entry.name));
-  const candidates = directory.entries
-    .filter((entry) => {
-      const match = SIGNATURE_BLOCK_NAME.exec(entry.name);
-      return match !== null && names.has(`META-INF/${match[1]}.SF`);
-    })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const candidates = directory.entries.filter((entry) => {
+    const match = SIGNATURE_BLOCK_NAME.exec(entry.name);
+    return match !== null && names.has(`META-INF/${match[1]}.SF`);
+  });
+  candidates.sort((a, b) => {
+    if (a.name === b.name) {
+      return 0;
+    }
+    return a.name < b.name ? -1 : 1;
+  });
 
   const entry = candidates[0];
   if (entry === undefined) {
@@ -90,11 +94,11 @@ export function extractSignerCertificate(der: Buffer): Buffer {
     throw new MalformedDataError('it contains no certificate');
   }
 
-  const wanted = isTag(signerInfos, TAG_CLASS_UNIVERSAL, TAG_SET) ? readIssuerAndSerial(der, signerInfos) : null;
-  if (wanted !== null) {
+  const signerId = isTag(signerInfos, TAG_CLASS_UNIVERSAL, TAG_SET) ? readIssuerAndSerial(der, signerInfos) : null;
+  if (signerId !== null) {
     for (const certificate of certificates) {
       const names = readCertificateNames(elementBytes(der, certificate));
-      if (names.issuer.equals(wanted.issuer) && names.serialNumber.equals(wanted.serialNumber)) {
+      if (names.issuer.equals(signerId.issuer) && names.serialNumber.equals(signerId.serialNumber)) {
         return Buffer.from(elementBytes(der, certificate));
       }
     }

@@ -111,9 +111,22 @@ export function resolveManifest(values: ManifestValues, table: ResourceTable | n
 }
 
 function extractValues(buffer: Buffer): ManifestValues {
-  const { elements, strings } = parseBinaryXml(buffer, MANIFEST_DEPTH_READ);
-  const root = elements[0];
-  if (root === undefined || root.name !== 'manifest' || root.namespace !== null) {
+  // Only the first of each element is kept, so a manifest with many elements costs no extra memory.
+  let root: XmlElement | undefined;
+  let usesSdk: XmlElement | undefined;
+  let application: XmlElement | undefined;
+  let strings: StringPool | undefined;
+  parseBinaryXml(buffer, MANIFEST_DEPTH_READ, (element, pool) => {
+    strings = pool;
+    if (element.depth === 0) {
+      root ??= element;
+    } else if (element.name === 'uses-sdk') {
+      usesSdk ??= element;
+    } else if (element.name === 'application') {
+      application ??= element;
+    }
+  });
+  if (root === undefined || strings === undefined || root.name !== 'manifest' || root.namespace !== null) {
     throw invalidManifest('its root element is not <manifest>');
   }
   const packageAttribute = root.attributes.find((attribute) => attribute.namespace === null && attribute.name === 'package');
@@ -125,11 +138,10 @@ function extractValues(buffer: Buffer): ManifestValues {
     throw invalidManifest(`its package name "${packageValue.value}" is not a valid Android package name`);
   }
 
-  const usesSdk = elements.find((element) => element.depth === 1 && element.name === 'uses-sdk');
-  const application = elements.find((element) => element.depth === 1 && element.name === 'application');
+  const pool = strings;
   const read = (element: XmlElement | undefined, resourceId: number, name: string): ManifestValue | null => {
     const value = element ? findAttribute(element, resourceId, name) : null;
-    return value === null ? null : decodeValue(value, strings);
+    return value === null ? null : decodeValue(value, pool);
   };
   return {
     packageName: packageValue.value,
@@ -182,7 +194,7 @@ function stringOrNull(value: ManifestValue | null): string | null {
   return value?.kind === 'string' ? value.value : null;
 }
 
-/** A string SDK level is a preview codename such as "VanillaIceCream", which has no API number yet. */
+/** Returns the API level, or null for a preview codename such as "VanillaIceCream", which has no number yet. */
 function sdkLevelOrNull(value: ManifestValue | null): number | null {
   return value?.kind === 'int' ? value.value : null;
 }

@@ -51,16 +51,23 @@ export function readChunk(parent: BinaryView, offset: number): Chunk {
   return { type, headerSize, view: parent.view(offset, size) };
 }
 
-/** Returns the chunks laid one after another from `offset` to the end of `parent`. */
-export function readChildChunks(parent: BinaryView, offset: number): Chunk[] {
-  const chunks: Chunk[] = [];
+/**
+ * Yields the chunks laid one after another from `offset` to the end of
+ * `parent`, raising MalformedDataError past `maxChunks`. A generator keeps
+ * memory flat even for a file made of millions of minimal chunks.
+ */
+export function* iterateChildChunks(parent: BinaryView, offset: number, maxChunks = Number.POSITIVE_INFINITY): Generator<Chunk> {
   let position = offset;
+  let count = 0;
   while (position < parent.length) {
+    count++;
+    if (count > maxChunks) {
+      throw new MalformedDataError(`it has more than ${maxChunks} chunks in one container`);
+    }
     const chunk = readChunk(parent, position);
-    chunks.push(chunk);
+    yield chunk;
     position += chunk.view.length;
   }
-  return chunks;
 }
 
 /** Reads a Res_value: a 16-bit size, a reserved byte, the type byte and 32 bits of data. */
@@ -92,7 +99,7 @@ export class StringPool {
   }
 
   get(index: number): string {
-    if (index >= this.count) {
+    if (!Number.isInteger(index) || index < 0 || index >= this.count) {
       throw new MalformedDataError(`string index ${index} is outside the pool of ${this.count}`);
     }
     let value = this.decoded.get(index);

@@ -1,12 +1,13 @@
 import { BinaryView } from './binary-view.js';
 import { MalformedDataError } from './errors.js';
+import { MAX_RESOURCE_TABLE_CHUNKS } from './limits.js';
 import {
   CHUNK_STRING_POOL,
   CHUNK_TABLE,
   CHUNK_TABLE_PACKAGE,
   CHUNK_TABLE_TYPE,
   StringPool,
-  readChildChunks,
+  iterateChildChunks,
   readChunk,
   readResValue,
   type Chunk,
@@ -21,6 +22,8 @@ const NO_ENTRY_32 = 0xffffffff;
 const NO_ENTRY_16 = 0xffff;
 /** Bytes of a type chunk's header before its ResTable_config. */
 const TYPE_HEADER_FIXED_SIZE = 20;
+/** Package IDs fill the top byte of a resource ID, so larger ones cannot be referred to. */
+const MAX_PACKAGE_ID = 0xff;
 
 /**
  * Resource lookup in resources.arsc, enough to turn a reference such as
@@ -28,7 +31,8 @@ const TYPE_HEADER_FIXED_SIZE = 20;
  */
 export class ResourceTable {
   readonly strings: StringPool;
-  private readonly typeChunksByPackage = new Map<number, Chunk[]>();
+  private readonly packages = new Map<number, Chunk>();
+  private readonly cache = new Map<number, ResValue | null>();
 
   constructor(buffer: Buffer) {
     const root = readChunk(new BinaryView(buffer), 0);
@@ -36,13 +40,14 @@ export class ResourceTable {
       throw new MalformedDataError(`it starts with chunk type 0x${root.type.toString(16)}, not the resource table type 0x0002`);
     }
     let strings: StringPool | null = null;
-    for (const chunk of readChildChunks(root.view, root.headerSize)) {
+    for (const chunk of iterateChildChunks(root.view, root.headerSize, MAX_RESOURCE_TABLE_CHUNKS)) {
       if (chunk.type === CHUNK_STRING_POOL) {
         strings ??= new StringPool(chunk);
       } else if (chunk.type === CHUNK_TABLE_PACKAGE) {
         const packageId = chunk.view.u32(8);
-        const typeChunks = readChildChunks(chunk.view, chunk.headerSize).filter((child) => child.type === CHUNK_TABLE_TYPE);
-        this.typeChunksByPackage.set(packageId, typeChunks);
+        if (packageId <= MAX_PACKAGE_ID && !this.packages.has(packageId)) {
+          this.packages.set(packageId, chunk);
+        }
       }
     }
     if (strings === null) {
@@ -58,17 +63,28 @@ export class ResourceTable {
    * such as styles, which have no single value.
    */
   lookUp(resourceId: number): ResValue | null {
+    let value = this.cache.get(resourceId);
+    if (value === undefined) {
+      value = this.findValue(resourceId);
+      this.cache.set(resourceId, value);
+    }
+    return value;
+  }
+
+  private findValue(resourceId: number): ResValue | null {
     const packageId = resourceId >>> 24;
     const typeId = (resourceId >>> 16) & 0xff;
     const entryIndex = resourceId & 0xffff;
-    const typeChunks = this.typeChunksByPackage.get(packageId);
-    if (typeChunks === undefined) {
+    const packageChunk = this.packages.get(packageId);
+    if (packageChunk === undefined) {
       return null;
     }
 
+    // The package's chunks are walked on each lookup instead of being stored,
+    // and MAX_RESOURCE_TABLE_CHUNKS bounds each walk.
     let fallback: ResValue | null = null;
-    for (const chunk of typeChunks) {
-      if (chunk.view.u8(8) !== typeId) {
+    for (const chunk of iterateChildChunks(packageChunk.view, packageChunk.headerSize, MAX_RESOURCE_TABLE_CHUNKS)) {
+      if (chunk.type !== CHUNK_TABLE_TYPE || chunk.view.u8(8) !== typeId) {
         continue;
       }
       const value = readTypeEntry(chunk, entryIndex);
@@ -138,7 +154,7 @@ function findSparseEntry(view: BinaryView, offsetsStart: number, pairCount: numb
   return null;
 }
 
-/** The default configuration is a ResTable_config whose fields after its size are all zero. */
+/** Checks for the default configuration: a ResTable_config whose fields after its size are all zero. */
 function isDefaultConfig(chunk: Chunk): boolean {
   const configSize = chunk.view.u32(TYPE_HEADER_FIXED_SIZE);
   if (configSize < 4 || TYPE_HEADER_FIXED_SIZE + configSize > chunk.headerSize) {

@@ -66,7 +66,7 @@ export async function readExactly(file: FileHandle, position: number, length: nu
 /**
  * Reads the ZIP central directory with positioned reads: the end record from
  * the file's last 64 KiB, then the directory it points to.
- * NOTE: ZIP64 archives are rejected. APKs stay far below its 4 GiB trigger.
+ * NOTE: ZIP64 archives are rejected. APKs rarely reach its triggers of 4 GiB or 65,535 entries.
  */
 export async function readZipDirectory(file: FileHandle, fileSize: number): Promise<ZipDirectory> {
   if (fileSize === 0) {
@@ -199,7 +199,7 @@ function findEndOfCentralDirectory(tail: Buffer): number {
   return -1;
 }
 
-/** A ZIP file begins with a local file header, so one without an end record was most likely cut short. */
+/** Chooses between 'truncated' and 'not_zip': a ZIP file begins with a local file header, so one without an end record was most likely cut short. */
 async function missingEndRecordError(file: FileHandle, fileSize: number): Promise<ApkError> {
   if (fileSize >= 4) {
     const head = await readExactly(file, 0, 4);
