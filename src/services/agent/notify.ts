@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.js';
 
-/** Message type the agent answers by fetching its configuration again. */
+/** Message type that makes the agent fetch its configuration again. */
 export const CONFIG_UPDATED = 'configUpdated';
 
 /**

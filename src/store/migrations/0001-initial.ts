@@ -136,6 +136,7 @@ async function createDeviceTables(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('devices_serial').on('devices').column('serial').execute();
   await db.schema.createIndex('devices_imei').on('devices').column('imei').execute();
+  await db.schema.createIndex('devices_imei2').on('devices').column('imei2').execute();
   await db.schema.createIndex('devices_policy').on('devices').column('policy_id').execute();
   await db.schema.createIndex('devices_last_contact').on('devices').columns(['last_contact_at', 'id']).execute();
   await db.schema.createIndex('devices_enrolled').on('devices').columns(['enrolled_at', 'id']).execute();

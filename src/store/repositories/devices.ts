@@ -1,5 +1,25 @@
+import { sql, type ExpressionBuilder } from 'kysely';
+
 import type { Db } from '../database.js';
-import type { DeviceRow, DeviceUpdate, NewDevice } from '../schema.js';
+import type { Database, DeviceRow, DeviceUpdate, NewDevice } from '../schema.js';
+
+/** A device row with the name of its policy, as device lists show it. */
+export type DeviceListRow = DeviceRow & { policy_name: string | null };
+
+/** Device columns a list can be ordered by without a snapshot, because they never change. */
+export type StableSortColumn = 'device_id' | 'enrolled_at';
+
+/** Device columns that change as devices report, so lists ordered by them page through a snapshot. */
+export type ChangingSortColumn = 'last_contact_at' | 'battery_level' | 'model';
+
+export type SortOrder = 'asc' | 'desc';
+
+export interface FleetCounts {
+  total: number;
+  online: number;
+  neverContacted: number;
+  enrolledSince: number;
+}
 
 /** Device records: identity, inventory and installed app versions. */
 export class DeviceRepository {
@@ -81,4 +101,173 @@ export class DeviceRepository {
       .orderBy('package_name')
       .execute();
   }
+
+  /**
+   * Lists one page ordered by an immutable column, continuing after the
+   * (value, id) of the previous page's last row (keyset pagination).
+   */
+  async listPageByStableKey(options: {
+    sort: StableSortColumn;
+    order: SortOrder;
+    search: string | null;
+    after: { value: string | number; id: string } | null;
+    limit: number;
+  }): Promise<DeviceListRow[]> {
+    const column = `devices.${options.sort}` as const;
+    const comparison = options.order === 'asc' ? '>' : '<';
+
+    let query = this.db
+      .selectFrom('devices')
+      .leftJoin('policies', 'policies.id', 'devices.policy_id')
+      .selectAll('devices')
+      .select('policies.name as policy_name');
+    if (options.search !== null) query = query.where(matchesSearch(options.search));
+
+    const after = options.after;
+    if (after !== null) {
+      query = query.where((eb) =>
+        eb.or([
+          eb(column, comparison, after.value),
+          eb.and([eb(column, '=', after.value), eb('devices.id', comparison, after.id)]),
+        ]),
+      );
+    }
+
+    return query.orderBy(column, options.order).orderBy('devices.id', options.order).limit(options.limit).execute();
+  }
+
+  /**
+   * Stores the ordered ids of every matching device under `snapshotId`, in one
+   * INSERT … SELECT, and returns how many rows it stored. Devices without a
+   * value for the column come last in either order.
+   */
+  async createListSnapshot(options: {
+    snapshotId: string;
+    sort: ChangingSortColumn;
+    order: SortOrder;
+    search: string | null;
+    now: number;
+  }): Promise<number> {
+    const column = sql.ref(`devices.${options.sort}`);
+    // Only 'asc' or 'desc' reach sql.raw; both come from the typed option.
+    const direction = sql.raw(options.order === 'asc' ? 'asc' : 'desc');
+    const ordering = sql`(${column} is null), ${column} ${direction}, ${sql.ref('devices.id')} ${direction}`;
+
+    let rows = this.db
+      .selectFrom('devices')
+      .select([
+        sql<string>`${options.snapshotId}`.as('snapshot_id'),
+        sql<number>`row_number() over (order by ${ordering})`.as('position'),
+        'devices.id as device_pk',
+        sql<number>`${options.now}`.as('created_at'),
+      ]);
+    if (options.search !== null) rows = rows.where(matchesSearch(options.search));
+
+    const result = await this.db
+      .insertInto('list_snapshot_rows')
+      .columns(['snapshot_id', 'position', 'device_pk', 'created_at'])
+      .expression(rows)
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  /** Reads the devices of a snapshot after a position; devices deleted since are left out. */
+  async listSnapshotPage(
+    snapshotId: string,
+    afterPosition: number,
+    limit: number,
+  ): Promise<Array<DeviceListRow & { position: number }>> {
+    return this.db
+      .selectFrom('list_snapshot_rows')
+      .innerJoin('devices', 'devices.id', 'list_snapshot_rows.device_pk')
+      .leftJoin('policies', 'policies.id', 'devices.policy_id')
+      .selectAll('devices')
+      .select(['policies.name as policy_name', 'list_snapshot_rows.position'])
+      .where('list_snapshot_rows.snapshot_id', '=', snapshotId)
+      .where('list_snapshot_rows.position', '>', afterPosition)
+      .orderBy('list_snapshot_rows.position')
+      .limit(limit)
+      .execute();
+  }
+
+  async deleteListSnapshot(snapshotId: string): Promise<void> {
+    await this.db.deleteFrom('list_snapshot_rows').where('snapshot_id', '=', snapshotId).execute();
+  }
+
+  /** Deletes snapshot rows created before `createdBefore`; returns how many it deleted. */
+  async purgeListSnapshots(createdBefore: number): Promise<number> {
+    const result = await this.db.deleteFrom('list_snapshot_rows').where('created_at', '<', createdBefore).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Counts devices in total, online since `onlineSince`, never contacted, and enrolled since `enrolledSince`. */
+  async countFleet(onlineSince: number, enrolledSince: number): Promise<FleetCounts> {
+    const row = await this.db
+      .selectFrom('devices')
+      .select([
+        sql<number>`count(*)`.as('total'),
+        sql<number>`coalesce(sum(case when last_contact_at >= ${onlineSince} then 1 else 0 end), 0)`.as('online'),
+        sql<number>`coalesce(sum(case when last_contact_at is null then 1 else 0 end), 0)`.as('never_contacted'),
+        sql<number>`coalesce(sum(case when enrolled_at >= ${enrolledSince} then 1 else 0 end), 0)`.as('enrolled_since'),
+      ])
+      .executeTakeFirstOrThrow();
+    return {
+      total: Number(row.total),
+      online: Number(row.online),
+      neverContacted: Number(row.never_contacted),
+      enrolledSince: Number(row.enrolled_since),
+    };
+  }
+
+  /** Counts devices per policy id; policies without devices are absent. */
+  async countPerPolicy(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('devices')
+      .select(['policy_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('policy_id', 'is not', null)
+      .groupBy('policy_id')
+      .execute();
+    return new Map(rows.map((row) => [row.policy_id ?? '', Number(row.n)]));
+  }
+
+  /** Deletes a device; its app rows, locations, commands and logs go with it by ON DELETE CASCADE. */
+  async deleteByPk(pk: string): Promise<void> {
+    await this.db.deleteFrom('devices').where('id', '=', pk).execute();
+  }
+
+  /**
+   * Lists devices other than `excludePk` whose serial or either IMEI equals
+   * one of the values, most recently created first.
+   */
+  async listOthersByHardwareId(values: string[], excludePk: string): Promise<DeviceRow[]> {
+    if (values.length === 0) return [];
+
+    return this.db
+      .selectFrom('devices')
+      .selectAll()
+      .where('id', '<>', excludePk)
+      .where((eb) => eb.or([eb('serial', 'in', values), eb('imei', 'in', values), eb('imei2', 'in', values)]))
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
+  /** Deletes the installed-app rows of packages the device no longer reports. */
+  async removeInstalledAppsExcept(pk: string, keepPackages: string[]): Promise<void> {
+    let query = this.db.deleteFrom('device_apps').where('device_pk', '=', pk);
+    if (keepPackages.length > 0) query = query.where('package_name', 'not in', keepPackages);
+    await query.execute();
+  }
+}
+
+/**
+ * Matches devices whose device id, serial, IMEI or model contains `search`,
+ * ignoring case. LIKE wildcards in the search text match only themselves.
+ */
+function matchesSearch(search: string) {
+  const escaped = search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`);
+  const pattern = `%${escaped}%`;
+  const columns = ['devices.device_id', 'devices.serial', 'devices.imei', 'devices.model'] as const;
+
+  return (eb: ExpressionBuilder<Database, 'devices'>) =>
+    eb.or(columns.map((column) => sql<boolean>`lower(${eb.ref(column)}) like ${pattern} escape '\\'`));
 }

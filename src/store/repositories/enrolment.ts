@@ -59,4 +59,29 @@ export class EnrolmentRepository {
   async revoke(id: string, now = Date.now()): Promise<void> {
     await this.db.updateTable('enrolment_tokens').set({ revoked_at: now }).where('id', '=', id).execute();
   }
+
+  /** Counts a policy's tokens that can still enrol a device: not revoked, not expired, with uses left. */
+  async countActiveByPolicy(policyId: string, now = Date.now()): Promise<number> {
+    const row = await this.db
+      .selectFrom('enrolment_tokens')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('policy_id', '=', policyId)
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .where((eb) => eb.or([eb('uses_left', 'is', null), eb('uses_left', '>', 0)]))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Deletes a policy's tokens that can no longer enrol a device; returns how many it deleted. */
+  async deleteInactiveByPolicy(policyId: string, now = Date.now()): Promise<number> {
+    const result = await this.db
+      .deleteFrom('enrolment_tokens')
+      .where('policy_id', '=', policyId)
+      .where((eb) =>
+        eb.or([eb('revoked_at', 'is not', null), eb('expires_at', '<=', now), eb('uses_left', '<=', 0)]),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -1,6 +1,9 @@
 import type { Db } from '../database.js';
 import type { PolicyAppRow, PolicyRow } from '../schema.js';
 
+/** A policy's app entry with the versionCode and versionName of the version it names. */
+export type PolicyAppWithVersion = PolicyAppRow & { version_code: number | null; version_name: string | null };
+
 export interface PolicyAppEntry {
   packageName: string;
   appVersionId: string | null;
@@ -114,5 +117,17 @@ export class PolicyRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom('policies').where('id', '=', id).execute();
+  }
+
+  /** Lists a policy's apps with the versionCode and versionName of each named version. */
+  async listAppsWithVersions(policyId: string): Promise<PolicyAppWithVersion[]> {
+    return this.db
+      .selectFrom('policy_apps')
+      .leftJoin('app_versions', 'app_versions.id', 'policy_apps.app_version_id')
+      .selectAll('policy_apps')
+      .select(['app_versions.version_code', 'app_versions.version_name'])
+      .where('policy_apps.policy_id', '=', policyId)
+      .orderBy('policy_apps.package_name')
+      .execute();
   }
 }

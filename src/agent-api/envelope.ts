@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import type { AppContext } from '../context.js';
+
+/** Message key on which the agent prompts the user for another device id or a new QR code. */
+export const DEVICE_NOT_FOUND = 'error.notfound.device';
+
+const DATA_MARKER = '"data":';
+// Java's \s, which the agent uses to strip the signed text, is ASCII
+// whitespace only; JavaScript's \s would also remove Unicode spaces.
+const JAVA_WHITESPACE = /[ \t\n\x0B\f\r]/g;
+
+export interface Envelope {
+  status: 'OK' | 'ERROR';
+  /** Message key the agent matches on, or null. */
+  message: string | null;
+  /** Human-readable reason for an error; the agent ignores unknown fields. */
+  detail?: string;
+  data: unknown;
+}
+
+/**
+ * Serialises the envelope once, with `data` last and nothing after it but
+ * the closing brace, because the agent signs the text between `"data":`
+ * and the last character.
+ */
+export function serialiseEnvelope(envelope: Envelope): string {
+  const detail = envelope.detail === undefined ? '' : `,"detail":${JSON.stringify(envelope.detail)}`;
+  const data = JSON.stringify(envelope.data ?? null);
+  const status = JSON.stringify(envelope.status);
+  const message = JSON.stringify(envelope.message);
+  return `{"status":${status},"message":${message}${detail},${DATA_MARKER}${data}}`;
+}
+
+/**
+ * Computes X-Response-Signature over the exact body text: upper-case hex
+ * SHA-1 of the secret followed by the text after the first `"data":`, up to
+ * but excluding the last character, with ASCII whitespace removed.
+ */
+export function responseSignature(secret: string, body: string): string {
+  const start = body.indexOf(DATA_MARKER);
+  const signed = start === -1 ? '' : body.slice(start + DATA_MARKER.length, -1).replace(JAVA_WHITESPACE, '');
+  return createHash('sha1').update(secret + signed, 'utf8').digest('hex').toUpperCase();
+}
+
+/** Sends a signed envelope with HTTP 200, as the agent expects even for errors. */
+export function sendEnvelope(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, envelope: Envelope) {
+  const body = serialiseEnvelope(envelope);
+  return reply
+    .code(200)
+    .header('content-type', 'application/json; charset=utf-8')
+    .header('x-ip-address', request.ip)
+    .header('x-response-signature', responseSignature(ctx.config.agentSecret, body))
+    .send(body);
+}
+
+/** Sends the OK envelope around `data`. */
+export function sendData(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, data: unknown) {
+  return sendEnvelope(ctx, request, reply, { status: 'OK', message: null, data });
+}
+
+/**
+ * Sends the not-found envelope that makes the agent prompt for another
+ * device id. `detail` explains a refused enrolment; a plain unknown id
+ * needs none.
+ */
+export function sendDeviceNotFound(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, detail?: string) {
+  const envelope: Envelope = { status: 'ERROR', message: DEVICE_NOT_FOUND, data: null };
+  if (detail !== undefined) envelope.detail = detail;
+  return sendEnvelope(ctx, request, reply, envelope);
+}
+
+/** Sends a plain 404 for routes the agent judges by HTTP status alone. */
+export function sendUnknownDevice(reply: FastifyReply, deviceId: string) {
+  return reply
+    .code(404)
+    .send({ error: 'not_found', message: `Device "${deviceId}" is not enrolled; enrol it with a QR code first.` });
+}

@@ -1,0 +1,217 @@
+import type { AppContext } from '../../context.js';
+import { deviceIdProblem } from '../../domain/device-id.js';
+import { enrolmentTokenProblem } from '../../domain/enrolment-token.js';
+import { usableHardwareId } from '../../domain/hardware-id.js';
+import { newId } from '../../store/ids.js';
+import type { DeviceRow, DeviceUpdate, EnrolmentTokenRow, PolicyRow } from '../../store/schema.js';
+import type { Store } from '../../store/store.js';
+import { inTransaction } from './transaction.js';
+
+export interface EnrolmentRequest {
+  /** Device id from the URL, already percent-decoded. */
+  deviceId: string;
+  /** The enrol body's `configuration`: the QR's com.hmdm.CONFIG, an enrolment token id. */
+  tokenId: string | null;
+  ip: string;
+}
+
+export type EnrolmentResult =
+  | { outcome: 'enrolled' | 're-enrolled' | 'rebound'; device: DeviceRow }
+  | { outcome: 'rejected'; reason: string };
+
+/**
+ * Enrols the phone behind an enrol request, or re-enrols it.
+ *
+ * - A known device id is a re-enrolment after a data wipe or factory reset:
+ *   the same record gets the next enrolment generation.
+ * - An unknown id equal to a known record's serial or IMEI re-binds that
+ *   record to the id, so one phone never gets a second record.
+ * - Any other id needs a valid enrolment token and creates a device with
+ *   the token's policy and org unit, generation 1.
+ *
+ * A valid token on a re-enrolment moves the device to the token's policy
+ * and org unit. Without one, the device keeps them, because the agent
+ * sends no token after a data wipe.
+ */
+export async function enrolDevice(ctx: AppContext, request: EnrolmentRequest): Promise<EnrolmentResult> {
+  const idProblem = deviceIdProblem(request.deviceId);
+  const idReason = `Device id ${JSON.stringify(request.deviceId)} ${idProblem}. Enter another device id.`;
+  const result: EnrolmentResult = idProblem
+    ? { outcome: 'rejected', reason: idReason }
+    : await inTransaction(ctx, (store) => enrolInStore(ctx, store, request));
+
+  logResult(ctx, request, result);
+  return result;
+}
+
+async function enrolInStore(ctx: AppContext, store: Store, request: EnrolmentRequest): Promise<EnrolmentResult> {
+  const now = ctx.now();
+  const byId = await store.devices.findByDeviceId(request.deviceId);
+  const hardwareId = byId ? null : usableHardwareId(request.deviceId);
+  const byHardware = hardwareId ? await store.devices.findByHardwareId([hardwareId]) : undefined;
+  const known = byId ?? byHardware;
+
+  const token = request.tokenId ? await store.enrolment.findById(request.tokenId) : undefined;
+  const grant = token ? await tokenGrant(store, token, request.deviceId, now) : null;
+
+  if (known) {
+    const granted = grant && 'policy' in grant ? grant : null;
+    return reEnrol(store, known, request, granted, now);
+  }
+
+  if (!request.tokenId) {
+    return { outcome: 'rejected', reason: 'The enrol request carries no enrolment code; scan an enrolment QR code.' };
+  }
+  if (!token || !grant) {
+    return { outcome: 'rejected', reason: 'The enrolment code is not known to this server; scan a current QR code.' };
+  }
+  if ('problem' in grant) {
+    return { outcome: 'rejected', reason: `Cannot enrol: ${grant.problem}. Scan a current QR code.` };
+  }
+  return createDevice(store, request, grant, now);
+}
+
+type TokenGrant = { token: EnrolmentTokenRow; policy: PolicyRow } | { problem: string };
+
+/** Checks the token and takes one of its uses; returns its policy, or why it cannot be used. */
+async function tokenGrant(store: Store, token: EnrolmentTokenRow, deviceId: string, now: number): Promise<TokenGrant> {
+  const problem = enrolmentTokenProblem(
+    {
+      revokedAt: token.revoked_at,
+      expiresAt: token.expires_at,
+      usesLeft: token.uses_left,
+      presetDeviceId: token.preset_device_id,
+    },
+    deviceId,
+    now,
+  );
+  if (problem) return { problem };
+
+  const policy = await store.policies.findById(token.policy_id);
+  if (!policy) return { problem: 'the policy of the enrolment code no longer exists' };
+
+  // The conditional update takes the use atomically, so two phones cannot both take the last one.
+  if (token.uses_left !== null && !(await store.enrolment.consumeUse(token.id))) {
+    return { problem: 'the enrolment code has no uses left' };
+  }
+  return { token, policy };
+}
+
+async function createDevice(
+  store: Store,
+  request: EnrolmentRequest,
+  grant: { token: EnrolmentTokenRow; policy: PolicyRow },
+  now: number,
+): Promise<EnrolmentResult> {
+  const pk = newId();
+  await store.devices.insert({
+    id: pk,
+    device_id: request.deviceId,
+    policy_id: grant.policy.id,
+    org_unit_id: grant.token.org_unit_id,
+    enrolment_generation: 1,
+    enrolment_token_id: grant.token.id,
+    enrolled_at: now,
+    last_contact_at: now,
+    external_ip: request.ip,
+    created_at: now,
+    updated_at: now,
+  });
+
+  await store.audit.record(
+    {
+      actor: `device:${request.deviceId}`,
+      action: 'device.enrolled',
+      targetType: 'device',
+      targetId: pk,
+      details: {
+        deviceId: request.deviceId,
+        generation: 1,
+        policyId: grant.policy.id,
+        orgUnitId: grant.token.org_unit_id,
+        tokenId: grant.token.id,
+      },
+    },
+    now,
+  );
+
+  const device = await store.devices.findByPk(pk);
+  if (!device) throw new Error(`Device ${pk} vanished right after its insert`);
+  return { outcome: 'enrolled', device };
+}
+
+async function reEnrol(
+  store: Store,
+  known: DeviceRow,
+  request: EnrolmentRequest,
+  grant: { token: EnrolmentTokenRow; policy: PolicyRow } | null,
+  now: number,
+): Promise<EnrolmentResult> {
+  const generation = known.enrolment_generation + 1;
+  const changes: DeviceUpdate = {
+    device_id: request.deviceId,
+    enrolment_generation: generation,
+    enrolled_at: now,
+    last_contact_at: now,
+    external_ip: request.ip,
+    updated_at: now,
+  };
+  if (grant) {
+    changes.policy_id = grant.policy.id;
+    changes.org_unit_id = grant.token.org_unit_id;
+    changes.enrolment_token_id = grant.token.id;
+  }
+
+  await store.devices.update(known.id, changes);
+  // Commands queued for the phone before its wipe must never run on the new installation.
+  await store.commands.expireOtherGenerations(known.id, generation, now);
+
+  const rebound = known.device_id !== request.deviceId;
+  await store.audit.record(
+    {
+      actor: `device:${request.deviceId}`,
+      action: rebound ? 'device.rebound' : 'device.re-enrolled',
+      targetType: 'device',
+      targetId: known.id,
+      details: {
+        deviceId: request.deviceId,
+        previousDeviceId: known.device_id,
+        generation,
+        matchedBy: rebound ? 'hardwareId' : 'deviceId',
+        policyId: changes.policy_id ?? known.policy_id,
+        tokenId: grant?.token.id ?? null,
+      },
+    },
+    now,
+  );
+
+  const device = await store.devices.findByPk(known.id);
+  if (!device) throw new Error(`Device ${known.id} vanished during its re-enrolment`);
+  return { outcome: rebound ? 'rebound' : 're-enrolled', device };
+}
+
+function logResult(ctx: AppContext, request: EnrolmentRequest, result: EnrolmentResult): void {
+  // Token ids are enrolment credentials, so logs carry only their start.
+  const tokenHint = request.tokenId ? `${request.tokenId.slice(0, 4)}…` : null;
+
+  if (result.outcome === 'rejected') {
+    ctx.logger.warn(
+      { deviceId: request.deviceId, tokenHint, ip: request.ip, reason: result.reason },
+      'enrolment rejected',
+    );
+    return;
+  }
+
+  const device = result.device;
+  ctx.logger.info(
+    {
+      deviceId: device.device_id,
+      devicePk: device.id,
+      generation: device.enrolment_generation,
+      policyId: device.policy_id,
+      tokenHint,
+      outcome: result.outcome,
+    },
+    'device enrolled',
+  );
+}
