@@ -19,10 +19,10 @@ export interface TestServer extends RunningServer {
  * Starts Outpost on a random loopback port with a fresh SQLite data
  * directory. `env` adds OUTPOST_* settings, e.g. a public URL.
  */
-export async function startTestServer(options: { publicUrl?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { publicUrl?: string; env?: Record<string, string>; port?: number } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-test-'));
   const env = { OUTPOST_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, OUTPOST_LOG_LEVEL: 'warn', ...options.env };
-  const config = loadConfig({ host: '127.0.0.1', port: 0, dataDir, publicUrl: options.publicUrl ?? 'http://127.0.0.1:1' }, env);
+  const config = loadConfig({ host: '127.0.0.1', port: options.port ?? 0, dataDir, publicUrl: options.publicUrl ?? 'http://127.0.0.1:1' }, env);
   const server = await startServer(config, pino({ level: env.OUTPOST_LOG_LEVEL }));
 
   // With port 0 the public URL is known only after listening; tests that do
