@@ -1,8 +1,49 @@
+import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 
 import type { AppContext } from '../context.js';
+import { handleAdminError } from './errors.js';
+import { registerOpenApi, registerOpenApiUi } from './openapi.js';
+import { registerAppRoutes } from './routes/apps.js';
+import { registerAuditRoutes } from './routes/audit.js';
+import { registerLoginRoute, registerSessionRoutes } from './routes/auth.js';
+import { registerDeviceCommandRoutes } from './routes/device-commands.js';
+import { registerDeviceRoutes } from './routes/devices.js';
+import { registerEnrolmentAgentRoutes } from './routes/enrolment-agent.js';
+import { registerEnrolmentTokenRoutes } from './routes/enrolment-tokens.js';
+import { registerOrgUnitRoutes } from './routes/org-units.js';
+import { registerPolicyRoutes } from './routes/policies.js';
+import { registerUserRoutes } from './routes/users.js';
+import { requireSession } from './session.js';
+import { typeboxValidatorCompiler } from './validation.js';
 
-/** Registers /api/v1 and /api/docs. */
-export async function registerAdminApi(_app: FastifyInstance, _ctx: AppContext): Promise<void> {
-  // Filled in by the admin-api module.
+/** Registers /api/v1 and the OpenAPI documentation at /api/docs. */
+export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.setValidatorCompiler(typeboxValidatorCompiler);
+  app.setErrorHandler(handleAdminError);
+  await app.register(cookie);
+  await registerOpenApi(app);
+
+  await app.register(
+    async (v1) => {
+      await v1.register(async (open) => registerLoginRoute(open, ctx));
+
+      await v1.register(async (signedIn) => {
+        requireSession(signedIn, ctx);
+        registerSessionRoutes(signedIn, ctx);
+        registerDeviceRoutes(signedIn, ctx);
+        registerDeviceCommandRoutes(signedIn, ctx);
+        registerAppRoutes(signedIn, ctx);
+        registerPolicyRoutes(signedIn, ctx);
+        registerOrgUnitRoutes(signedIn, ctx);
+        registerEnrolmentAgentRoutes(signedIn, ctx);
+        registerEnrolmentTokenRoutes(signedIn, ctx);
+        registerUserRoutes(signedIn, ctx);
+        registerAuditRoutes(signedIn, ctx);
+      });
+    },
+    { prefix: '/v1' },
+  );
+
+  await registerOpenApiUi(app);
 }

@@ -1,6 +1,7 @@
-import type { Db } from '../database.js';
+import { dialectOf, type Db } from '../database.js';
 import { newId } from '../ids.js';
 import type { CommandRow, CommandState } from '../schema.js';
+import { lockForUpdate } from '../sql-helpers.js';
 
 const OPEN_STATES: CommandState[] = ['queued', 'sent'];
 
@@ -150,6 +151,11 @@ export class CommandRepository {
     expiresAt?: number | null;
   }, now = Date.now()): Promise<string> {
     return this.db.transaction().execute(async (trx) => {
+      // Locking the device row makes a concurrent call for the same device
+      // wait, so it finds the open command instead of inserting a second one.
+      const deviceRow = trx.selectFrom('devices').select('id').where('id', '=', command.devicePk);
+      await lockForUpdate(deviceRow, dialectOf(trx)).execute();
+
       const open = await trx
         .selectFrom('commands')
         .select('id')
@@ -194,6 +200,21 @@ export class CommandRepository {
         .execute();
       return id;
     });
+  }
+
+  /**
+   * Marks queued or sent commands whose expiry time has come as 'expired';
+   * returns how many it marked. A command expires at `expires_at`, the first
+   * moment listOpen leaves it out.
+   */
+  async expireOverdue(now = Date.now()): Promise<number> {
+    const result = await this.db
+      .updateTable('commands')
+      .set({ state: 'expired', updated_at: now })
+      .where('state', 'in', OPEN_STATES)
+      .where('expires_at', '<=', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   async findById(id: string): Promise<CommandRow | undefined> {

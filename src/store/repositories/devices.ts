@@ -1,7 +1,8 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 
-import type { Db } from '../database.js';
+import { dialectOf, type Db, type DialectName } from '../database.js';
 import type { Database, DeviceRow, DeviceUpdate, NewDevice } from '../schema.js';
+import { containsInsensitive, lastPerKey } from '../sql-helpers.js';
 
 /** A device row with the name of its policy, as device lists show it. */
 export type DeviceListRow = DeviceRow & { policy_name: string | null };
@@ -66,7 +67,10 @@ export class DeviceRepository {
     return Number(row.n);
   }
 
-  /** Replaces the installed versions of the given packages for one device. */
+  /**
+   * Replaces the installed versions of the given packages for one device. A
+   * package listed twice keeps its last entry.
+   */
   async saveInstalledApps(
     pk: string,
     apps: Array<{ packageName: string; versionName: string | null }>,
@@ -77,7 +81,7 @@ export class DeviceRepository {
     await this.db
       .insertInto('device_apps')
       .values(
-        apps.map((app) => ({
+        lastPerKey(apps, (app) => app.packageName).map((app) => ({
           device_pk: pk,
           package_name: app.packageName,
           version_name: app.versionName,
@@ -121,7 +125,7 @@ export class DeviceRepository {
       .leftJoin('policies', 'policies.id', 'devices.policy_id')
       .selectAll('devices')
       .select('policies.name as policy_name');
-    if (options.search !== null) query = query.where(matchesSearch(options.search));
+    if (options.search !== null) query = query.where(matchesSearch(options.search, dialectOf(this.db)));
 
     const after = options.after;
     if (after !== null) {
@@ -161,7 +165,7 @@ export class DeviceRepository {
         'devices.id as device_pk',
         sql<number>`${options.now}`.as('created_at'),
       ]);
-    if (options.search !== null) rows = rows.where(matchesSearch(options.search));
+    if (options.search !== null) rows = rows.where(matchesSearch(options.search, dialectOf(this.db)));
 
     const result = await this.db
       .insertInto('list_snapshot_rows')
@@ -263,11 +267,9 @@ export class DeviceRepository {
  * Matches devices whose device id, serial, IMEI or model contains `search`,
  * ignoring case. LIKE wildcards in the search text match only themselves.
  */
-function matchesSearch(search: string) {
-  const escaped = search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`);
-  const pattern = `%${escaped}%`;
+function matchesSearch(search: string, dialect: DialectName) {
   const columns = ['devices.device_id', 'devices.serial', 'devices.imei', 'devices.model'] as const;
 
   return (eb: ExpressionBuilder<Database, 'devices'>) =>
-    eb.or(columns.map((column) => sql<boolean>`lower(${eb.ref(column)}) like ${pattern} escape '\\'`));
+    eb.or(columns.map((column) => containsInsensitive(eb, dialect, column, search)));
 }

@@ -49,16 +49,23 @@ export class PolicyRepository {
     now = Date.now(),
   ): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('policies').select('version').where('id', '=', policy.id).executeTakeFirst();
-      const version = (existing?.version ?? 0) + 1;
+      // Incrementing in the UPDATE itself locks the row on PostgreSQL, so two
+      // concurrent saves get consecutive versions instead of the same one.
+      const updated = await trx
+        .updateTable('policies')
+        .set((eb) => ({
+          name: policy.name,
+          description: policy.description,
+          settings_json: policy.settingsJson,
+          version: eb('version', '+', 1),
+          updated_at: now,
+        }))
+        .where('id', '=', policy.id)
+        .returning('version')
+        .executeTakeFirst();
+      const version = updated?.version ?? 1;
 
-      if (existing) {
-        await trx
-          .updateTable('policies')
-          .set({ name: policy.name, description: policy.description, settings_json: policy.settingsJson, version, updated_at: now })
-          .where('id', '=', policy.id)
-          .execute();
-      } else {
+      if (!updated) {
         await trx
           .insertInto('policies')
           .values({

@@ -69,7 +69,9 @@ export class UserRepository {
     await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
   }
 
-  async deleteExpiredSessions(now = Date.now()): Promise<void> {
-    await this.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+  /** Deletes sessions that expired before `now`; returns how many it deleted. */
+  async deleteExpiredSessions(now = Date.now()): Promise<number> {
+    const result = await this.db.deleteFrom('sessions').where('expires_at', '<', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -1,0 +1,71 @@
+import type { AppContext } from '../../context.js';
+import { deviceStatus, type DeviceStatus } from '../../domain/device-status.js';
+import type { DeviceListRow } from '../../store/repositories/devices.js';
+import type { CommandRow } from '../../store/schema.js';
+
+export interface DeviceSummary {
+  id: string;
+  deviceId: string;
+  serial: string | null;
+  imei: string | null;
+  model: string | null;
+  androidVersion: string | null;
+  agentVersion: string | null;
+  batteryLevel: number | null;
+  batteryCharging: string | null;
+  policyId: string | null;
+  policyName: string | null;
+  orgUnitId: string | null;
+  enrolmentGeneration: number;
+  enrolledAt: number;
+  lastContactAt: number | null;
+  status: DeviceStatus;
+  lastLocation: { lat: number; lon: number; at: number } | null;
+}
+
+export interface CommandView {
+  id: string;
+  type: string;
+  state: string;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number | null;
+}
+
+/** Maps a device row to the list shape, with its status as of ctx.now(). */
+export function toDeviceSummary(ctx: AppContext, row: DeviceListRow): DeviceSummary {
+  const { last_lat: lat, last_lon: lon, last_location_at: at } = row;
+
+  return {
+    id: row.id,
+    deviceId: row.device_id,
+    serial: row.serial,
+    imei: row.imei,
+    model: row.model,
+    androidVersion: row.android_version,
+    agentVersion: row.agent_version,
+    batteryLevel: row.battery_level,
+    batteryCharging: row.battery_charging,
+    policyId: row.policy_id,
+    policyName: row.policy_name,
+    orgUnitId: row.org_unit_id,
+    enrolmentGeneration: row.enrolment_generation,
+    enrolledAt: row.enrolled_at,
+    lastContactAt: row.last_contact_at,
+    status: deviceStatus(row.last_contact_at, ctx.now(), ctx.config.onlineMinutes),
+    lastLocation: lat !== null && lon !== null && at !== null ? { lat, lon, at } : null,
+  };
+}
+
+export function toCommandView(row: CommandRow): CommandView {
+  return {
+    id: row.id,
+    type: row.type,
+    state: row.state,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+  };
+}

@@ -1,0 +1,54 @@
+import { requireRole, type Caller } from '../../auth/caller.js';
+import type { AppContext } from '../../context.js';
+import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import type { PolicyRow } from '../../store/schema.js';
+import { toPolicyView, type PolicyView } from './policy-view.js';
+
+export async function listPolicies(ctx: AppContext, caller: Caller): Promise<PolicyView[]> {
+  requireRole(caller, 'viewer');
+
+  const rows = await ctx.store.policies.list();
+  const deviceCounts = await ctx.store.devices.countPerPolicy();
+  return Promise.all(rows.map((row) => toPolicyView(ctx, row, deviceCounts.get(row.id) ?? 0)));
+}
+
+export async function getPolicy(ctx: AppContext, caller: Caller, id: string): Promise<PolicyView> {
+  requireRole(caller, 'viewer');
+
+  const row = await findPolicyOrThrow(ctx, id);
+  const deviceCounts = await ctx.store.devices.countPerPolicy();
+  return toPolicyView(ctx, row, deviceCounts.get(id) ?? 0);
+}
+
+/**
+ * Deletes a policy that no device uses and no live enrolment token names.
+ * Revoked, expired and used-up tokens of the policy are deleted with it.
+ */
+export async function deletePolicy(ctx: AppContext, caller: Caller, id: string): Promise<void> {
+  requireRole(caller, 'admin');
+
+  const row = await findPolicyOrThrow(ctx, id);
+  const devices = (await ctx.store.devices.countPerPolicy()).get(id) ?? 0;
+  const now = ctx.now();
+  const tokens = await ctx.store.enrolment.countActiveByPolicy(id, now);
+  if (devices > 0 || tokens > 0) {
+    throw new ConflictError(
+      'policy_in_use',
+      `Policy "${row.name}" is used by ${devices} device(s) and ${tokens} live enrolment token(s). ` +
+        'Move the devices to another policy and revoke the tokens, then delete it.',
+    );
+  }
+
+  const deletedTokens = await ctx.store.enrolment.deleteInactiveByPolicy(id, now);
+  await ctx.store.policies.delete(id);
+  await ctx.store.audit.record(
+    { actor: caller.username, action: 'policy.delete', targetType: 'policy', targetId: id, details: { name: row.name, deletedTokens } },
+    now,
+  );
+}
+
+export async function findPolicyOrThrow(ctx: AppContext, id: string, field = 'params.id'): Promise<PolicyRow> {
+  const row = await ctx.store.policies.findById(id);
+  if (!row) throw new NotFoundError(`Policy ${id} was not found. Choose a policy from the policy list.`, field);
+  return row;
+}
