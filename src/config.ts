@@ -1,5 +1,7 @@
 import path from 'node:path';
 
+import { AGENT_MQTT_PORT, type MqttSettings } from './push/mqtt/settings.js';
+
 /** Settings of one Outpost process, read from flags and environment. */
 export interface OutpostConfig {
   host: string;
@@ -21,6 +23,10 @@ export interface OutpostConfig {
   loginAttemptsPerMinute: number;
   onlineMinutes: number;
   logLevel: string;
+  /** Proxies whose X-Forwarded-For is believed: fastify's trustProxy value. */
+  trustProxy: boolean | string;
+  /** MQTT push: off, a broker inside Outpost, or an external broker. */
+  mqtt: MqttSettings;
 }
 
 /** Flag values from the command line; each overrides its environment variable. */
@@ -62,6 +68,11 @@ export const ENVIRONMENT_SETTINGS = [
   ['OUTPOST_LOGIN_ATTEMPTS_PER_MINUTE', 'Login attempts per client address per minute', '10'],
   ['OUTPOST_ONLINE_MINUTES', 'Minutes since last contact for a device to count as online', String(DEFAULT_ONLINE_MINUTES)],
   ['OUTPOST_LOG_LEVEL', 'pino log level', 'info'],
+  ['OUTPOST_TRUST_PROXY', 'Proxy addresses whose X-Forwarded-For is believed: loopback, none, or addresses and CIDRs', 'loopback'],
+  ['OUTPOST_MQTT_MODE', 'MQTT push: off, embedded (broker inside Outpost) or external', 'off'],
+  ['OUTPOST_MQTT_HOST', 'Address the embedded MQTT broker listens on', '0.0.0.0'],
+  ['OUTPOST_MQTT_PORT', 'TCP port of the embedded MQTT broker; the stock agent connects to 31000', String(AGENT_MQTT_PORT)],
+  ['OUTPOST_MQTT_URL', 'External broker URL with the login Outpost publishes with, mqtt://user:password@host:1883', '(none)'],
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -110,7 +121,53 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Out
     ),
     onlineMinutes: readInteger('OUTPOST_ONLINE_MINUTES', env.OUTPOST_ONLINE_MINUTES, DEFAULT_ONLINE_MINUTES, 1),
     logLevel: env.OUTPOST_LOG_LEVEL ?? 'info',
+    trustProxy: readTrustProxy(env.OUTPOST_TRUST_PROXY),
+    mqtt: readMqttSettings(env),
   };
+}
+
+/**
+ * Reads which peers may set the client address through X-Forwarded-For.
+ * Trusting every peer would let a client choose its own address and slip
+ * past per-address limits such as the login rate limit.
+ */
+function readTrustProxy(value: string | undefined): boolean | string {
+  const text = (value ?? 'loopback').trim();
+  if (text === 'none' || text === '') return false;
+  if (text === 'all') {
+    throw new ConfigError('Invalid OUTPOST_TRUST_PROXY "all": list the proxy addresses instead, for example loopback or 10.0.0.2.');
+  }
+  return text;
+}
+
+function readMqttSettings(env: Env): MqttSettings {
+  const mode = env.OUTPOST_MQTT_MODE || 'off';
+  if (mode === 'off') return { mode };
+
+  if (mode === 'embedded') {
+    return {
+      mode,
+      host: env.OUTPOST_MQTT_HOST || '0.0.0.0',
+      port: readInteger('OUTPOST_MQTT_PORT', env.OUTPOST_MQTT_PORT, AGENT_MQTT_PORT, 0, 65535),
+    };
+  }
+
+  if (mode === 'external') {
+    const url = env.OUTPOST_MQTT_URL;
+    if (!url) {
+      throw new ConfigError(
+        'Missing OUTPOST_MQTT_URL: OUTPOST_MQTT_MODE=external needs the broker URL, ' +
+          'for example mqtt://outpost:password@127.0.0.1:1883.',
+      );
+    }
+    // The URL carries a password, so the message does not repeat it.
+    if (!/^mqtts?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
+      throw new ConfigError('Invalid OUTPOST_MQTT_URL: expected mqtt://user:password@host:port or mqtts://….');
+    }
+    return { mode, url };
+  }
+
+  throw new ConfigError(`Invalid OUTPOST_MQTT_MODE "${mode}": expected off, embedded or external.`);
 }
 
 function readInteger(

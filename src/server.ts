@@ -7,7 +7,7 @@ import { buildApp } from './app.js';
 import { BlobStore } from './blobs/blob-store.js';
 import type { OutpostConfig } from './config.js';
 import type { AppContext } from './context.js';
-import { LongPollHub } from './push/long-poll-hub.js';
+import { createPushHub } from './push/composite-hub.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
 import { createStore } from './store/store.js';
@@ -36,18 +36,32 @@ export async function startServer(config: OutpostConfig, logger: Logger, options
   const leftovers = await blobs.removeLeftovers();
   if (leftovers > 0) logger.warn({ files: leftovers }, 'removed unfinished uploads from an earlier run');
 
+  const push = await createPushHub({
+    mqtt: config.mqtt,
+    agentSecret: config.agentSecret,
+    logger,
+    publicHost: config.publicUrl.hostname,
+  });
   const ctx: AppContext = {
     config,
     logger,
     store: createStore(db),
     blobs,
-    push: new LongPollHub(),
+    push,
     now: options.now ?? Date.now,
   };
-  await ensureFirstAdmin(ctx, options.announce ?? (() => {}));
 
-  const app = await buildApp(ctx);
-  await app.listen({ host: config.host, port: config.port });
+  let app: FastifyInstance;
+  try {
+    await ensureFirstAdmin(ctx, options.announce ?? (() => {}));
+    app = await buildApp(ctx);
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // An open MQTT broker or database would keep the process alive after a failed start.
+    await push.close();
+    await db.destroy();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const listenUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -61,7 +75,7 @@ export async function startServer(config: OutpostConfig, logger: Logger, options
     async close() {
       if (closed) return;
       closed = true;
-      ctx.push.close();
+      await push.close();
       await app.close();
       await db.destroy();
       logger.info('outpost stopped');

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-import { handleError } from '../app.js';
+import { handleError } from '../http-errors.js';
 import { ServiceError, type ServiceErrorKind } from '../domain/errors.js';
 
 const STATUS_OF_KIND: Record<ServiceErrorKind, number> = {

@@ -8,8 +8,8 @@ import { AGENT_MQTT_PORT, type MqttSettings } from './mqtt/settings.js';
 import type { PushHub, PushMessage } from './push-hub.js';
 
 // At shutdown, publishes already handed to the broker get this long to be
-// acknowledged before the connection closes; a broker that is down would
-// otherwise hold the shutdown for the full publish timeout.
+// acknowledged before the connection closes. Without a limit, a broker that
+// is down would delay the shutdown by the full publish timeout.
 const CLOSE_GRACE_MS = 5_000;
 
 /**
@@ -32,7 +32,7 @@ export class CompositePushHub implements PushHub {
     this.longPoll.notify(deviceIds, message);
     if (!this.mqtt || deviceIds.length === 0) return;
 
-    // MqttPublisher logs per-device failures; this catches anything else.
+    // MqttPublisher logs per-device failures, and this catches anything else.
     const publishing = this.mqtt
       .publish(deviceIds, message)
       .then(() => undefined)
@@ -57,8 +57,8 @@ export class CompositePushHub implements PushHub {
   }
 
   /**
-   * Answers held polls at once, then waits up to a few seconds for MQTT
-   * publishes in flight and closes the broker or the broker connection.
+   * Resolves held polls at once, then waits up to CLOSE_GRACE_MS for MQTT
+   * publishes in flight and closes the embedded broker or the connection.
    */
   async close(): Promise<void> {
     this.longPoll.close();
@@ -114,11 +114,12 @@ export async function createPushHub(options: PushHubOptions): Promise<CompositeP
   if (mqtt.port !== AGENT_MQTT_PORT && mqtt.port !== 0) {
     logger.warn(
       { port: mqtt.port, agentPort: AGENT_MQTT_PORT },
-      'mqtt broker port differs from the port the stock agent connects to; forward that port to this one',
+      'mqtt broker is not on port 31000, where the stock agent connects, so forward 31000 to this port',
     );
   }
   if (options.publicHost) {
-    logger.info({ agentBroker: `tcp://${options.publicHost}:${AGENT_MQTT_PORT}` }, 'phones in MQTT push mode connect here');
+    const agentBroker = `tcp://${options.publicHost}:${AGENT_MQTT_PORT}`;
+    logger.info({ agentBroker }, 'phones in MQTT push mode connect here');
   }
   return new CompositePushHub(longPoll, new MqttPublisher(broker, logger), logger, broker.port);
 }

@@ -172,6 +172,24 @@ describe('admin API login rate limit', () => {
       await server.dispose();
     }
   });
+  it('ignores a forged X-Forwarded-For from an untrusted peer', async () => {
+    const server = await startTestServer({ env: { OUTPOST_LOGIN_ATTEMPTS_PER_MINUTE: '2', OUTPOST_TRUST_PROXY: 'none' } });
+    try {
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const response = await fetch(`${server.listenUrl}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${attempt + 1}` },
+          body: JSON.stringify({ username: 'admin', password: 'wrong-password' }),
+        });
+        statuses.push(response.status);
+      }
+
+      expect(statuses).toEqual([401, 401, 429, 429]);
+    } finally {
+      await server.dispose();
+    }
+  });
 });
 
 describe('admin API session cookie scope', () => {

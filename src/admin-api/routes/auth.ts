@@ -32,9 +32,8 @@ export async function registerLoginRoute(app: FastifyInstance, ctx: AppContext):
     global: true,
     max: ctx.config.loginAttemptsPerMinute,
     timeWindow: LOGIN_WINDOW_MS,
-    // NOTE: request.ip comes from X-Forwarded-For while the app trusts every
-    // proxy (trustProxy: true), so a client that reaches Outpost directly can
-    // vary that header to evade this limit.
+    // request.ip follows X-Forwarded-For only from OUTPOST_TRUST_PROXY peers,
+    // so a client that reaches Outpost directly cannot pick its own address.
     keyGenerator: (request) => request.ip,
     errorResponseBuilder: (_request, context) =>
       Object.assign(new Error(`Too many sign-in attempts from this address; try again in ${context.after}.`), {

@@ -35,7 +35,7 @@ export function installAccessControl(broker: Aedes, options: AccessControlOption
   const rejections = new LogThrottle(logger, CONNECT_WINDOW_MS, now);
 
   // Aedes closes the previous connection of a client id only after the new
-  // one has authenticated, so this map still holds it during authenticate.
+  // one has authenticated, so this map still contains it during authenticate.
   const liveClients = new Map<string, Client>();
   broker.on('client', (client) => liveClients.set(client.id, client));
   broker.on('clientDisconnect', (client) => {
@@ -58,7 +58,11 @@ export function installAccessControl(broker: Aedes, options: AccessControlOption
     }
 
     if (!isAgentLogin(username, password, expectedPassword)) {
-      rejections.warn('login', { deviceId: client.id, address, username }, 'mqtt connect rejected: bad user name or password');
+      rejections.warn(
+        'login',
+        { deviceId: client.id, address, username },
+        'mqtt connect rejected: bad user name or password',
+      );
       done(connectError('bad user name or password', CONNACK_BAD_USERNAME_OR_PASSWORD), null);
       return;
     }
@@ -81,8 +85,8 @@ export function installAccessControl(broker: Aedes, options: AccessControlOption
       { deviceId: client.id, topic: subscription.topic, reason: problem },
       'mqtt subscription rejected',
     );
-    // A null subscription makes Aedes answer SUBACK 0x80 (failure) for this
-    // topic and keep the connection, as MQTT 3.1.1 prescribes for a refusal.
+    // A null subscription makes Aedes send SUBACK 0x80 (failure) for this
+    // topic and keep the connection, as MQTT 3.1.1 prescribes for a rejection.
     done(null, null);
   };
 

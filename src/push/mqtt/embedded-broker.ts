@@ -8,6 +8,7 @@ import { installAccessControl } from './access-control.js';
 import { CONNECT_WINDOW_MS } from './connection-guard.js';
 import { OfflineCoalescer } from './offline-coalescer.js';
 import type { MqttTransport } from './publisher.js';
+import { fixPubrelTracking } from './pubrel-tracking.js';
 
 // The agent's topic is its device id, and MQTT 3.1 clients are held to 23
 // characters unless the broker allows more. Device ids may be this long.
@@ -20,7 +21,7 @@ const PUBLISH_QOS = 2;
 export interface EmbeddedBrokerOptions {
   /** Address to bind, for example 0.0.0.0 or 127.0.0.1. */
   host: string;
-  /** TCP port; the stock agent connects to 31000 only. 0 picks a free port. */
+  /** TCP port. The stock agent connects to 31000 only, and 0 picks a free port. */
   port: number;
   /** The agent's request-signature secret, from which its MQTT password derives. */
   agentSecret: string;
@@ -50,12 +51,15 @@ export class EmbeddedBroker implements MqttTransport {
   static async start(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
     const logger = options.logger.child({ component: 'mqtt-broker' });
     const broker = await Aedes.createBroker({ maxClientsIdLength: MAX_CLIENT_ID_LENGTH });
+    fixPubrelTracking(broker);
 
     const guard = installAccessControl(broker, { agentSecret: options.agentSecret, logger });
     const coalescer = new OfflineCoalescer(broker, logger);
     const sweepTimer = setInterval(() => guard.sweep(), CONNECT_WINDOW_MS);
     sweepTimer.unref();
 
+    // Phones on mobile networks drop connections all the time, so socket
+    // errors and keepalive timeouts are expected and logged at debug level.
     broker.on('clientError', (client, error) => {
       logger.debug({ deviceId: client.id, err: error }, 'mqtt client error');
     });
@@ -63,8 +67,8 @@ export class EmbeddedBroker implements MqttTransport {
       logger.debug({ err: error }, 'mqtt connection error before CONNECT completed');
     });
 
-    // Aedes closes the clients it registered; sockets that never completed a
-    // CONNECT are tracked here so that close does not wait for their timeout.
+    // Aedes closes the clients it registered. Sockets that never completed a
+    // CONNECT are tracked here, so that close does not wait for their timeout.
     const sockets = new Set<Socket>();
     const server = createServer((socket) => {
       sockets.add(socket);

@@ -14,8 +14,8 @@ const DEFAULT_FIRST_CONNECT_TIMEOUT_MS = 10_000;
 // costs seconds of pushes, rare enough not to flood the broker's log.
 const RECONNECT_PERIOD_MS = 5_000;
 
-// Publishes reach the broker only; this is how long a message may wait for
-// its PUBCOMP before the publish counts as failed.
+// How long a publish may wait for the broker's PUBCOMP before it counts as
+// failed. PUBCOMP confirms receipt by the broker, not delivery to the phone.
 const PUBLISH_TIMEOUT_MS = 30_000;
 
 const ERROR_LOG_INTERVAL_MS = 60_000;
@@ -83,7 +83,7 @@ export class ExternalBroker implements MqttTransport {
 
   /**
    * Publishes at QoS 2, not retained, and resolves on PUBCOMP. Rejects at
-   * once while the connection is down instead of queueing without bound; the
+   * once while the connection is down, instead of queueing without bound. The
    * long-poll copy and the agent's hourly sync cover the missed wake-up.
    */
   async publish(deviceId: string, payload: string): Promise<void> {

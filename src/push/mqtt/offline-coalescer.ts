@@ -7,7 +7,7 @@ import { LogThrottle } from './log-throttle.js';
 // on any message, so a phone that was away for days gains nothing from more.
 export const MAX_OFFLINE_MESSAGES_PER_DEVICE = 50;
 
-// Warnings about a full queue are per device; one a minute is enough to see it.
+// Warnings about a full queue are per device, and one a minute is enough to see it.
 const FULL_QUEUE_LOG_INTERVAL_MS = 60_000;
 
 /**
@@ -18,7 +18,7 @@ const FULL_QUEUE_LOG_INTERVAL_MS = 60_000;
  */
 export class OfflineCoalescer {
   private readonly online = new Map<string, Client>();
-  /** Device ids whose persistent session holds a subscription to their topic. */
+  /** Device ids whose persistent session contains a subscription to their topic. */
   private readonly persistentSessions = new Set<string>();
   /** Payloads sent to each offline device since it was last online. */
   private readonly pending = new Map<string, Set<string>>();

@@ -4,7 +4,7 @@ import { deviceIdProblem } from '../../domain/device-id.js';
 import type { PushMessage } from '../push-hub.js';
 import { LogThrottle } from './log-throttle.js';
 
-/** Where MQTT messages go: the embedded broker or a client of an external one. */
+/** Destination of MQTT messages: the embedded broker or a client of an external one. */
 export interface MqttTransport {
   /** Publishes the payload to the topic equal to the device id, at QoS 2, not retained. */
   publish(deviceId: string, payload: string): Promise<void>;
@@ -13,13 +13,14 @@ export interface MqttTransport {
 
 /** Outcome of one publish call, per device id. */
 export interface PublishResult {
+  /** Devices whose message the transport accepted, counting copies the embedded broker coalesced. */
   published: number;
   /** Ids that cannot be MQTT topics, for example because they contain "#". */
   invalid: string[];
   failed: string[];
 }
 
-// A QoS 2 publish to an external broker holds one of the connection's 65,535
+// A QoS 2 publish to an external broker uses one of the connection's 65,535
 // message ids until PUBCOMP. 500 at a time keeps far from that limit and
 // bounds memory when a rollout stage wakes thousands of phones at once.
 const MAX_PUBLISHES_IN_FLIGHT = 500;
@@ -63,7 +64,11 @@ export class MqttPublisher {
         continue;
       }
       result.invalid.push(deviceId);
-      this.invalidIdLog.warn(deviceId, { deviceId, reason: problem }, 'mqtt publish skipped: device id cannot be a topic');
+      this.invalidIdLog.warn(
+        deviceId,
+        { deviceId, reason: problem },
+        'mqtt publish skipped: device id cannot be a topic',
+      );
     }
 
     let firstError: unknown = null;

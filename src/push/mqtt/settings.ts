@@ -4,7 +4,7 @@
  */
 export const AGENT_MQTT_PORT = 31000;
 
-/** How Outpost delivers MQTT push messages, if at all. */
+/** MQTT push settings: off, a broker inside Outpost, or an external broker. */
 export type MqttSettings =
   | { mode: 'off' }
   /** Broker inside the Outpost process, listening on host and port. */
