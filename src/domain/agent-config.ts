@@ -85,6 +85,8 @@ export interface ConfigInput {
   apps: readonly PolicyAppInput[];
   /** Open commands of the current enrolment generation, oldest first. */
   commands: readonly OpenCommand[];
+  /** False when no MQTT broker runs, so an MQTT push mode falls back to polling. */
+  mqttAvailable: boolean;
 }
 
 export interface BuiltConfig {
@@ -112,6 +114,9 @@ export function buildServerConfig(input: ConfigInput): BuiltConfig {
   const { applications, skippedPackages } = applicationEntries(input.apps);
   const commands = planCommandDelivery(input.commands);
   const config: ServerConfig = { ...settingsFields(input.settings), applications, ...commands.flags };
+
+  // A phone told to use MQTT with no broker to reach would never be woken.
+  if (!input.mqttAvailable) config.pushOptions = 'polling';
   return { config, commands, skippedPackages };
 }
 

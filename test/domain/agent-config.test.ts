@@ -176,6 +176,7 @@ describe('buildServerConfig', () => {
       settings: defaultPolicySettings(),
       apps: [install],
       commands: [{ id: 'c1', type: 'reboot', state: 'queued', payload: null }],
+      mqttAvailable: false,
     });
 
     expect(built.config.pushOptions).toBe('polling');
@@ -183,5 +184,19 @@ describe('buildServerConfig', () => {
     expect(built.config.reboot).toBe(true);
     expect(built.config.lock).toBe(false);
     expect(built.commands.deliveredIds).toEqual(['c1']);
+  });
+
+  it('keeps an MQTT push mode when a broker runs', () => {
+    const settings = { ...defaultPolicySettings(), pushMode: 'mqttWorker' as const };
+    const built = buildServerConfig({ settings, apps: [], commands: [], mqttAvailable: true });
+
+    expect(built.config.pushOptions).toBe('mqttWorker');
+  });
+
+  it('falls back to polling without a broker', () => {
+    const settings = { ...defaultPolicySettings(), pushMode: 'mqttAlarm' as const };
+    const built = buildServerConfig({ settings, apps: [], commands: [], mqttAvailable: false });
+
+    expect(built.config.pushOptions).toBe('polling');
   });
 });

@@ -34,6 +34,7 @@ export async function deliverConfiguration(ctx: AppContext, device: DeviceRow, i
     settings: parsePolicySettings(policy?.settings_json ?? null),
     apps,
     commands: commands.map(toOpenCommand),
+    mqttAvailable: ctx.config.mqtt.mode !== 'off',
   });
   if (built.skippedPackages.length > 0) {
     ctx.logger.warn(
