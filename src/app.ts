@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,8 +11,18 @@ import { registerConsole } from './console-static.js';
 import type { AppContext } from './context.js';
 import { handleError } from './http-errors.js';
 
-/** Directory of the built console, relative to the compiled or source file. */
-export const CONSOLE_DIST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/console');
+/** Directory of the built console, found from the repository root so source and compiled runs agree. */
+export const CONSOLE_DIST_DIR = path.join(findPackageRoot(path.dirname(fileURLToPath(import.meta.url))), 'dist/console');
+
+function findPackageRoot(start: string): string {
+  let dir = start;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`No package.json above ${start}`);
+    dir = parent;
+  }
+  return dir;
+}
 
 /** Builds the HTTP app: health, agent protocol, admin API and console under the project path. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -45,6 +56,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   await app.register(async (scope) => registerAgentApi(scope, ctx), { prefix });
   await app.register(async (scope) => registerAdminApi(scope, ctx), { prefix: `${prefix}/api` });
-  await app.register(async (scope) => registerConsole(scope, ctx, CONSOLE_DIST_DIR), { prefix });
+  await app.register(async (scope) => registerConsole(scope, ctx, CONSOLE_DIST_DIR, prefix), { prefix });
   return app;
 }

@@ -5,8 +5,20 @@ import type { FastifyInstance } from 'fastify';
 
 import type { AppContext } from './context.js';
 
-/** Serves the built console, with index.html for client-side routes. */
-export async function registerConsole(app: FastifyInstance, ctx: AppContext, distDir: string): Promise<void> {
+// Console sections; the console routes inside the URL hash (#/devices/abc),
+// so a server path naming a section is redirected to the hash route.
+const SECTIONS = ['devices', 'apps', 'policies', 'enrolment', 'audit', 'login', 'users'];
+
+/**
+ * Serves the built console. `prefix` is the project path ('' or '/name');
+ * the caller registers this plugin under that prefix.
+ */
+export async function registerConsole(
+  app: FastifyInstance,
+  ctx: AppContext,
+  distDir: string,
+  prefix: string,
+): Promise<void> {
   if (!fs.existsSync(`${distDir}/index.html`)) {
     ctx.logger.warn({ distDir }, 'console not built; run npm run build');
     app.get('/', async (_request, reply) =>
@@ -16,8 +28,21 @@ export async function registerConsole(app: FastifyInstance, ctx: AppContext, dis
   }
 
   await app.register(fastifyStatic, { root: distDir, prefix: '/', wildcard: false, index: ['index.html'] });
-  const indexHtml = fs.readFileSync(`${distDir}/index.html`);
-  for (const route of ['/devices*', '/apps*', '/policies*', '/enrolment*', '/audit*', '/login', '/users*']) {
-    app.get(route, async (_request, reply) => reply.type('text/html').send(indexHtml));
+
+  // The project path without its trailing slash moves to the console root,
+  // where the page's relative asset URLs resolve.
+  if (prefix !== '') {
+    app.addHook('onRequest', async (request, reply) => {
+      const [pathname, query] = request.url.split('?', 2);
+      if (pathname === prefix) return reply.redirect(`${prefix}/${query === undefined ? '' : `?${query}`}`);
+    });
+  }
+
+  for (const section of SECTIONS) {
+    const target = section === 'login' || section === 'users' ? '' : section;
+    app.get(`/${section}`, async (_request, reply) => reply.redirect(`${prefix}/#/${target}`));
+    app.get<{ Params: { '*': string } }>(`/${section}/*`, async (request, reply) =>
+      reply.redirect(`${prefix}/#/${target}/${encodeURI(request.params['*'])}`),
+    );
   }
 }

@@ -1,17 +1,22 @@
-import { Button, DataTable, DataTableRow, DataTableCell, TableBody, LinearLoader, InputField, SingleSelectField, SingleSelectOption, Switch, NoticeBox, Modal, TabBar, Tab } from '@dhis2/ui';
-import i18n from '@dhis2/d2-i18n';
 import '@fontsource/roboto/400.css';
+import '@fontsource/roboto/500.css';
+import '@fontsource/roboto/700.css';
+import './locales/index.js';
+import './styles/global.css';
+
+import { CssReset, CssVariables } from '@dhis2/ui';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
-createRoot(document.getElementById('root')!).render(
-  <div>
-    <Button primary>{i18n.t('Hello')}</Button>
-    <LinearLoader amount={40} />
-    <InputField label="x" />
-    <SingleSelectField label="y"><SingleSelectOption label="a" value="a" /></SingleSelectField>
-    <Switch label="s" />
-    <NoticeBox title="n">t</NoticeBox>
-    <TabBar><Tab>A</Tab></TabBar>
-    <DataTable><TableBody><DataTableRow><DataTableCell>1</DataTableCell></DataTableRow></TableBody></DataTable>
-  </div>,
+import { App } from './App.js';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    <CssReset />
+    <CssVariables colors spacers theme elevations />
+    <App />
+  </StrictMode>,
 );

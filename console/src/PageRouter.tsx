@@ -1,0 +1,41 @@
+import i18n from '@dhis2/d2-i18n';
+import { NoticeBox } from '@dhis2/ui';
+import type { ReactNode } from 'react';
+
+import { AppsPage } from './pages/apps/AppsPage.js';
+import { AuditPage } from './pages/AuditPage.js';
+import { DeviceDetailPage } from './pages/device/DeviceDetailPage.js';
+import { DeviceListPage } from './pages/devices/DeviceListPage.js';
+import { EnrolmentPage } from './pages/enrolment/EnrolmentPage.js';
+import { FleetPage } from './pages/FleetPage.js';
+import { PoliciesPage } from './pages/policies/PoliciesPage.js';
+import { PolicyEditPage } from './pages/policies/PolicyEditPage.js';
+import { matchRoute } from './router.js';
+
+type RouteRender = (params: Record<string, string>) => ReactNode;
+
+// First match wins, so `/policies/new` comes before `/policies/:id`.
+const ROUTES: [string, RouteRender][] = [
+  ['/', () => <FleetPage />],
+  ['/devices', () => <DeviceListPage />],
+  ['/devices/:id', (params) => <DeviceDetailPage key={params.id} id={params.id!} />],
+  ['/apps', () => <AppsPage />],
+  ['/policies', () => <PoliciesPage />],
+  ['/policies/new', () => <PolicyEditPage key="new" id={null} />],
+  ['/policies/:id', (params) => <PolicyEditPage key={params.id} id={params.id!} />],
+  ['/enrolment', () => <EnrolmentPage />],
+  ['/audit', () => <AuditPage />],
+];
+
+/** Page for the current client route. */
+export function PageRouter({ path }: { path: string }) {
+  for (const [pattern, render] of ROUTES) {
+    const params = matchRoute(pattern, path);
+    if (params) return <>{render(params)}</>;
+  }
+  return (
+    <NoticeBox warning title={i18n.t('Page not found')}>
+      {i18n.t('There is no console page at {{path}}.', { path })}
+    </NoticeBox>
+  );
+}

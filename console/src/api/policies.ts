@@ -1,0 +1,24 @@
+import { request } from './client.js';
+import type { Policy, PolicyInput } from './types.js';
+
+export function fetchPolicies(): Promise<Policy[]> {
+  return request<Policy[]>('GET', 'policies');
+}
+
+export function fetchPolicy(id: string): Promise<Policy> {
+  return request<Policy>('GET', `policies/${encodeURIComponent(id)}`);
+}
+
+export function createPolicy(input: PolicyInput): Promise<Policy> {
+  return request<Policy>('POST', 'policies', { body: input });
+}
+
+/** Saves the policy as a new version. */
+export function updatePolicy(id: string, input: PolicyInput): Promise<Policy> {
+  return request<Policy>('PUT', `policies/${encodeURIComponent(id)}`, { body: input });
+}
+
+/** Deletes the policy; the API returns 409 while devices or enrolment codes use it. */
+export function deletePolicy(id: string): Promise<void> {
+  return request<void>('DELETE', `policies/${encodeURIComponent(id)}`);
+}

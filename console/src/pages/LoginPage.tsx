@@ -1,0 +1,76 @@
+import i18n from '@dhis2/d2-i18n';
+import { Button, InputField, NoticeBox } from '@dhis2/ui';
+import { useState, type FormEvent } from 'react';
+
+import { login } from '../api/auth.js';
+import { ApiError } from '../api/client.js';
+import type { Session } from '../api/types.js';
+import { describeError } from '../components/error-text.js';
+import styles from './LoginPage.module.css';
+
+function loginErrorText(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401) {
+    return i18n.t('Wrong username or password. Check both and try again.');
+  }
+  if (error instanceof ApiError && error.status === 429) {
+    return i18n.t('Too many sign-in attempts from this address. Wait a minute, then try again.');
+  }
+  return describeError(error);
+}
+
+/** Username and password form; the session cookie is set by the server. */
+export function LoginPage({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSubmitting(true);
+    setError(null);
+    try {
+      onSignedIn(await login(username, password));
+    } catch (failure) {
+      setError(failure);
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <div className={styles.page}>
+      <form className={styles.card} onSubmit={submit} data-test="login-form">
+        <div className={styles.banner}>{i18n.t('Outpost device management')}</div>
+        <div className={styles.fields}>
+          <h1 className={styles.heading}>{i18n.t('Sign in')}</h1>
+          <InputField
+            label={i18n.t('Username')}
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={({ value }) => setUsername(value ?? '')}
+            required
+            initialFocus
+          />
+          <InputField
+            label={i18n.t('Password')}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={({ value }) => setPassword(value ?? '')}
+            required
+          />
+          {error !== null && (
+            <NoticeBox error title={i18n.t('Sign-in failed')} dataTest="login-error">
+              {loginErrorText(error)}
+            </NoticeBox>
+          )}
+          <Button type="submit" primary loading={submitting} disabled={!username || !password} dataTest="login-submit">
+            {i18n.t('Sign in')}
+          </Button>
+        </div>
+      </form>
+    </div>
+  );
+}
