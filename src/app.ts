@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
 import { registerAdminApi } from './admin-api/index.js';
 import { registerAgentApi } from './agent-api/index.js';
 import { routePrefix } from './config.js';
 import { registerConsole } from './console-static.js';
 import type { AppContext } from './context.js';
-import { handleError } from './http-errors.js';
+import { handleError, handleFrameworkError } from './http-errors.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 /** Directory of the built console, found from the repository root so source and compiled runs agree. */
 export const CONSOLE_DIST_DIR = path.join(findPackageRoot(path.dirname(fileURLToPath(import.meta.url))), 'dist/console');
@@ -29,7 +30,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     // Request lines would log every heartbeat; errors are logged by the handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ctx.config.agentBodyLimitBytes,
     trustProxy: ctx.config.trustProxy,
     // Long polls are held for minutes; the socket must outlive the hold.
@@ -37,9 +38,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     connectionTimeout: 0,
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
+    frameworkErrors: handleFrameworkError,
   });
 
   app.setErrorHandler(handleError);
+  registerSecurityHeaders(app, ctx.config);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: 'not_found', message: `No route for ${request.method} ${request.url}.` });
   });

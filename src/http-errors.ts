@@ -14,15 +14,47 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return reply.code(status).send({ error: error.code ?? 'bad_request', message: clientMessage(error, status) });
+    return reply.code(status).send({ error: errorCode(status), message: clientMessage(error, status) });
   }
 
   request.log.error({ err: error, url: request.url }, 'request failed');
   return reply.code(500).send({ error: 'internal', message: 'Internal error; the server log has the details.' });
 }
 
+// Documented error codes by status; the framework's own FST_ERR_* codes are internal names.
+const ERROR_CODES: Record<number, string> = {
+  400: 'bad_request',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+function errorCode(status: number): string {
+  return ERROR_CODES[status] ?? 'client_error';
+}
+
+/** Answers URLs the router cannot decode, and over-long path parameters, in the documented error shape. */
+export function handleFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode ?? 400;
+  const message =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'The URL is not valid percent-encoded UTF-8; encode the path with encodeURIComponent.'
+      : error.message;
+  return reply.code(status).send({ error: errorCode(status), message });
+}
+
 function clientMessage(error: FastifyError, status: number): string {
   if (status === 413) return `The request body is larger than this route accepts (${error.message}).`;
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return (
+      'The body is not valid JSON, or it has a __proto__ or constructor key, which is rejected. ' +
+      'Check quotes, commas and brackets, or build the body with a JSON encoder.'
+    );
+  }
+  if (status === 414) return 'A path segment is too long; ids in paths have at most 100 characters.';
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return `${error.message}. Send the body with a supported Content-Type.`;
   }

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildApk, removeBuiltApks } from '../support/apk-builder.js';
 import type { TestServer } from '../support/server.js';
 import { type ApiClient, signInAsAdmin, startApiServer } from './support/client.js';
+import { FIXTURE_APK as fixtureApkPath } from '../support/fixtures.js';
 
-const FIXTURE_APK = fileURLToPath(new URL('../../../shared/fixtures/apk/io.appium.settings-8.0.10.apk', import.meta.url));
+const FIXTURE_APK = fixtureApkPath;
 const APK_TYPE = 'application/vnd.android.package-archive';
 
 function tempFiles(server: TestServer): string[] {

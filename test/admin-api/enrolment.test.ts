@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { TestServer } from '../support/server.js';
 import { type ApiClient, signInAsAdmin, startApiServer } from './support/client.js';
+import { FIXTURE_APK as fixtureApkPath } from '../support/fixtures.js';
 
-const FIXTURE_APK = fileURLToPath(new URL('../../../shared/fixtures/apk/io.appium.settings-8.0.10.apk', import.meta.url));
+const FIXTURE_APK = fixtureApkPath;
 // Values from the fixture's README, printed there by apksigner and sha256sum.
 const FIXTURE_FILE_CHECKSUM = 'TF1gq1rlZQKFfcYl4d3imW-m2eZMR5u85ZIUd04hKd0=';
 const FIXTURE_SIGNATURE_CHECKSUM = 'aA27w5qwlEeWyBG2NqzlEMjlUTFwhwNs66sHUbCmGQw=';

@@ -45,7 +45,7 @@ describe('enrolment', () => {
     expect(await auditActions()).toContain('device.enrolled');
   });
 
-  it('re-enrols a known id as the next generation of one record', async () => {
+  it('re-enrols a known id with a token as the next generation', async () => {
     const tokenId = await seedToken(server.ctx, { policyId });
     await enrol(server, 'phone-wiped', tokenId);
     const first = await server.ctx.store.devices.findByDeviceId('phone-wiped');
@@ -57,8 +57,8 @@ describe('enrolment', () => {
     });
     const before = await countDevices();
 
-    // After a data wipe the agent has no stored options and sends no token.
-    const response = await enrol(server, 'phone-wiped', null);
+    // A factory-reset phone scans the enrolment QR again, so it sends the token.
+    const response = await enrol(server, 'phone-wiped', tokenId);
 
     expect(response.json.status).toBe('OK');
     expect(response.json.data.reboot).toBeUndefined();
@@ -70,6 +70,29 @@ describe('enrolment', () => {
     const commands = await server.ctx.store.commands.listForDevice(first!.id, 10);
     expect(commands.find((command) => command.id === reboot)?.state).toBe('expired');
     expect(await auditActions()).toContain('device.re-enrolled');
+  });
+
+  it('keeps generation and commands when a known id enrols without a token', async () => {
+    await enrol(server, 'phone-locked', await seedToken(server.ctx, { policyId }));
+    const device = await server.ctx.store.devices.findByDeviceId('phone-locked');
+    const lock = await server.ctx.store.commands.insert({
+      devicePk: device!.id,
+      generation: 1,
+      type: 'lock',
+      payload: { message: 'Return this phone to the district office' },
+      createdBy: 'test',
+    });
+
+    // Anyone can send this request; it must not lift the lock of a stolen phone.
+    const response = await enrol(server, 'phone-locked', null);
+
+    expect(response.json.status).toBe('OK');
+    expect(response.json.data.lock).toBe(true);
+    const after = await server.ctx.store.devices.findByDeviceId('phone-locked');
+    expect(after?.enrolment_generation).toBe(1);
+    const commands = await server.ctx.store.commands.listForDevice(device!.id, 10);
+    expect(commands.find((command) => command.id === lock)?.state).not.toBe('expired');
+    expect(await auditActions()).toContain('device.enrol_without_code');
   });
 
   it('moves a re-enrolled device to the policy of a new token', async () => {
@@ -130,14 +153,28 @@ describe('enrolment', () => {
     const before = await countDevices();
     const old = await server.ctx.store.devices.findByDeviceId('phone-typed-name');
 
-    // Provisioned again with a QR that derives the id from the IMEI, and no token.
-    const response = await enrol(server, '490154203237518', null);
+    // Provisioned again with a QR that derives the id from the IMEI.
+    const response = await enrol(server, '490154203237518', tokenId);
 
     expect(response.json.status).toBe('OK');
     expect(await countDevices()).toBe(before);
     const device = await server.ctx.store.devices.findByDeviceId('490154203237518');
     expect(device?.id).toBe(old?.id);
     expect(device?.enrolment_generation).toBe(2);
+  });
+
+  it('rejects re-binding by IMEI without a token', async () => {
+    await enrol(server, 'phone-victim', await seedToken(server.ctx, { policyId }));
+    await postJson(server, '/rest/public/sync/info', deviceInfo('phone-victim', { imei: '352099001761481' }));
+
+    // IMEIs are printed on boxes; naming one must not take the phone's record.
+    const response = await enrol(server, '352099001761481', null);
+
+    expect(response.json.status).toBe('ERROR');
+    expect(response.json.message).toBe('error.notfound.device');
+    const victim = await server.ctx.store.devices.findByDeviceId('phone-victim');
+    expect(victim?.enrolment_generation).toBe(1);
+    expect(await server.ctx.store.devices.findByDeviceId('352099001761481')).toBeUndefined();
   });
 
   it('takes the last use of a token only once', async () => {

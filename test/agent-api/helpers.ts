@@ -8,7 +8,9 @@ import { newId, newToken } from '../../src/store/ids.js';
 import type { PolicyAppEntry } from '../../src/store/repositories/policies.js';
 import type { TestServer } from '../support/server.js';
 
-export const FIXTURE_APK = '/work/shared/fixtures/apk/io.appium.settings-8.0.10.apk';
+import { FIXTURE_APK } from '../support/fixtures.js';
+
+export { FIXTURE_APK };
 export const DEFAULT_SECRET = 'changeme-C3z9vi54';
 
 /** URL of an agent route on the test server, below the project prefix. */

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApkError, readApk, toUrlSafeBase64, type ApkErrorCode, type ApkInfo } from '../../src/apk/index.js';
 import { MAX_MANIFEST_BYTES } from '../../src/apk/limits.js';
 import { buildApk, removeBuiltApks, tempPath, verifyWithApksigner, writeZip } from '../support/apk-builder.js';
+import { FIXTURE_APK as fixtureApkPath } from '../support/fixtures.js';
 
 afterAll(removeBuiltApks);
 
 const testDir = path.dirname(fileURLToPath(import.meta.url));
-const FIXTURE_APK = path.resolve(testDir, '../../../shared/fixtures/apk/io.appium.settings-8.0.10.apk');
+const FIXTURE_APK = fixtureApkPath;
 
 /** Bad inputs must be rejected from the ZIP directory and a few small reads, well within this. */
 const QUICK_MS = 5_000;

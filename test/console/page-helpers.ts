@@ -10,7 +10,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results');
 
 /** The test-suite copy of a real APK, built outside this project. */
-export const FIXTURE_APK = path.resolve(REPO_ROOT, '../shared/fixtures/apk/io.appium.settings-8.0.10.apk');
+export { FIXTURE_APK } from '../support/fixtures.js';
 
 /** Element with the given data-test attribute, as DHIS2 components render it. */
 export function byTest(page: Page, dataTest: string) {

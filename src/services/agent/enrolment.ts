@@ -16,22 +16,23 @@ export interface EnrolmentRequest {
 }
 
 export type EnrolmentResult =
-  | { outcome: 'enrolled' | 're-enrolled' | 'rebound'; device: DeviceRow }
+  | { outcome: 'enrolled' | 're-enrolled' | 'rebound' | 'unchanged'; device: DeviceRow }
   | { outcome: 'rejected'; reason: string };
 
 /**
  * Enrols the phone behind an enrol request, or re-enrols it.
  *
- * - A known device id is a re-enrolment after a data wipe or factory reset:
- *   the same record gets the next enrolment generation.
+ * - A known device id with a valid enrolment token is a re-enrolment after
+ *   a factory reset: the same record gets the next enrolment generation and
+ *   the token's policy and org unit.
+ * - A known device id without a valid token gets its configuration
+ *   unchanged. The request carries no credential, so it must not expire
+ *   queued commands such as a lock on a stolen phone.
  * - An unknown id equal to a known record's serial or IMEI re-binds that
- *   record to the id, so one phone never gets a second record.
+ *   record to the id, so one phone never gets a second record. Serials and
+ *   IMEIs are printed on boxes, so this too needs a valid token.
  * - Any other id needs a valid enrolment token and creates a device with
  *   the token's policy and org unit, generation 1.
- *
- * A valid token on a re-enrolment moves the device to the token's policy
- * and org unit. Without one, the device keeps them, because the agent
- * sends no token after a data wipe.
  */
 export async function enrolDevice(ctx: AppContext, request: EnrolmentRequest): Promise<EnrolmentResult> {
   const idProblem = deviceIdProblem(request.deviceId);
@@ -54,9 +55,14 @@ async function enrolInStore(ctx: AppContext, store: Store, request: EnrolmentReq
   const token = request.tokenId ? await store.enrolment.findById(request.tokenId) : undefined;
   const grant = token ? await tokenGrant(store, token, request.deviceId, now) : null;
 
+  const granted = grant && 'policy' in grant ? grant : null;
+  if (byId && !granted) return keepEnrolment(store, byId, request, now);
+  if (known && granted) return reEnrol(store, known, request, granted, now);
   if (known) {
-    const granted = grant && 'policy' in grant ? grant : null;
-    return reEnrol(store, known, request, granted, now);
+    return {
+      outcome: 'rejected',
+      reason: 'This id is the serial or IMEI of an enrolled phone; re-binding it needs a current enrolment QR code.',
+    };
   }
 
   if (!request.tokenId) {
@@ -140,11 +146,30 @@ async function createDevice(
   return { outcome: 'enrolled', device };
 }
 
+/** Answers an enrol request of a known device that brings no valid token, changing nothing but its contact time. */
+async function keepEnrolment(store: Store, device: DeviceRow, request: EnrolmentRequest, now: number): Promise<EnrolmentResult> {
+  await store.devices.update(device.id, { last_contact_at: now, external_ip: request.ip, updated_at: now });
+  await store.audit.record(
+    {
+      actor: `device:${request.deviceId}`,
+      action: 'device.enrol_without_code',
+      targetType: 'device',
+      targetId: device.id,
+      details: { deviceId: request.deviceId, generation: device.enrolment_generation, ip: request.ip, codeGiven: request.tokenId !== null },
+    },
+    now,
+  );
+
+  const current = await store.devices.findByPk(device.id);
+  if (!current) throw new Error(`Device ${device.id} vanished during its enrolment`);
+  return { outcome: 'unchanged', device: current };
+}
+
 async function reEnrol(
   store: Store,
   known: DeviceRow,
   request: EnrolmentRequest,
-  grant: { token: EnrolmentTokenRow; policy: PolicyRow } | null,
+  grant: { token: EnrolmentTokenRow; policy: PolicyRow },
   now: number,
 ): Promise<EnrolmentResult> {
   const generation = known.enrolment_generation + 1;
@@ -155,12 +180,10 @@ async function reEnrol(
     last_contact_at: now,
     external_ip: request.ip,
     updated_at: now,
+    policy_id: grant.policy.id,
+    org_unit_id: grant.token.org_unit_id,
+    enrolment_token_id: grant.token.id,
   };
-  if (grant) {
-    changes.policy_id = grant.policy.id;
-    changes.org_unit_id = grant.token.org_unit_id;
-    changes.enrolment_token_id = grant.token.id;
-  }
 
   await store.devices.update(known.id, changes);
   // Commands queued for the phone before its wipe must never run on the new installation.
@@ -178,8 +201,8 @@ async function reEnrol(
         previousDeviceId: known.device_id,
         generation,
         matchedBy: rebound ? 'hardwareId' : 'deviceId',
-        policyId: changes.policy_id ?? known.policy_id,
-        tokenId: grant?.token.id ?? null,
+        policyId: grant.policy.id,
+        tokenId: grant.token.id,
       },
     },
     now,

@@ -61,9 +61,9 @@ describe('enrolDevice', () => {
 
     const result = await enrolDevice(server.ctx, { deviceId: 'svc-keep', tokenId: revoked, ip: '10.0.0.1' });
 
-    expect(result.outcome).toBe('re-enrolled');
-    if (result.outcome !== 're-enrolled') return;
+    expect(result.outcome).toBe('unchanged');
+    if (result.outcome !== 'unchanged') return;
     expect(result.device.policy_id).toBe(policyId);
-    expect(result.device.enrolment_generation).toBe(2);
+    expect(result.device.enrolment_generation).toBe(1);
   });
 });
