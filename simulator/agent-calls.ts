@@ -23,6 +23,18 @@ export interface FleetEnvironment {
   secret: string;
   /** The agent app as provisioning installed it, with its version when known. */
   provisionedAgent: InstalledPackage;
+  faults?: AgentFaults;
+}
+
+/** Faults injected into a fleet, to test how the server copes. */
+export interface AgentFaults {
+  /** Share of agents, 0 to 1, whose app installs always fail after the download. */
+  installFailureShare?: number;
+  /**
+   * Cuts each APK download after this share of its bytes, 0 to 1, then
+   * resumes it with Range and If-Range. The stock agent restarts instead.
+   */
+  cutDownloadsAt?: number;
 }
 
 /** The ServerConfig fields the simulator acts on. The agent ignores unknown fields. */
@@ -193,5 +205,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export async function downloadApk(env: FleetEnvironment, url: string, signal: AbortSignal): Promise<DownloadResult> {
   const signature = fileRequestSignature(env.secret, url);
   const headers: Record<string, string> = signature ? { 'x-request-signature': signature } : {};
+  const cutAt = env.faults?.cutDownloadsAt;
+  if (cutAt !== undefined) return env.http.downloadResuming(env.urls.download(url), headers, signal, cutAt);
   return env.http.download(env.urls.download(url), headers, signal);
 }

@@ -28,6 +28,8 @@ export class AgentDevice {
 
   private readonly battery: BatteryModel;
   private readonly location: LocationModel;
+  /** Chosen once per phone from the fleet's installFailureShare. */
+  readonly installsFail: boolean;
 
   constructor(
     private readonly env: FleetEnvironment,
@@ -39,6 +41,7 @@ export class AgentDevice {
     this.installed = this.provisionedPackages();
     this.battery = new BatteryModel(random, env.clock.elapsed());
     this.location = new LocationModel(random, profile.home);
+    this.installsFail = random.next() < (env.faults?.installFailureShare ?? 0);
   }
 
   /** Stores an accepted config and applies its fields that need no request. */
@@ -182,6 +185,11 @@ export class AgentDevice {
       return;
     }
 
+    if (this.installsFail) {
+      // Android rejected the package, e.g. for lack of space; the phone keeps reporting its old version.
+      this.counters.installFailures += 1;
+      return;
+    }
     this.installed.set(pkg, { name: app.name ?? pkg, versionName: app.version ?? null, versionCode: app.code ?? null });
     this.counters.installs += 1;
   }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 
 import { DEFAULT_AGENT_PACKAGE, DEFAULT_AGENT_SECRET } from './agent-constants.js';
-import type { FleetEnvironment } from './agent-calls.js';
+import type { AgentFaults, FleetEnvironment } from './agent-calls.js';
 import { SimulatedAgent } from './agent.js';
 import { SimClock } from './clock.js';
 import { createDeviceProfile } from './device-profile.js';
@@ -28,6 +28,7 @@ export interface FleetOptions {
   rampMs?: number;
   /** Sockets for calls other than the long poll. */
   maxConnections?: number;
+  faults?: AgentFaults;
 }
 
 export interface Fleet {
@@ -80,6 +81,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       settings,
       secret: options.secret ?? DEFAULT_AGENT_SECRET,
       provisionedAgent: await provisionAgentApp(http, urls, settings, provisioning.signal),
+      ...(options.faults ? { faults: options.faults } : {}),
     };
   } catch (error) {
     await http.close();

@@ -114,6 +114,47 @@ export class FleetHttp {
     return { status: 200, bytes, sha256Base64: hash.digest('base64'), reprDigest };
   }
 
+  /**
+   * Downloads a file in two requests: the first is dropped after `cutAt` of
+   * the bytes, as a lost connection would end it, and the second requests
+   * the rest with Range and If-Range. Returns status 200 when both parts
+   * arrived, with the hash of the whole file.
+   */
+  async downloadResuming(url: string, headers: Record<string, string>, signal: AbortSignal, cutAt: number): Promise<DownloadResult> {
+    const hash = createHash('sha256');
+    const first = await request(url, { method: 'GET', headers: { 'accept-encoding': 'identity', ...headers }, dispatcher: this.calls, signal });
+    const reprDigest = headerValue(first.headers['repr-digest']);
+    const etag = headerValue(first.headers.etag);
+    const size = Number(headerValue(first.headers['content-length']) ?? 0);
+    if (first.statusCode !== 200) {
+      await first.body.dump();
+      return { status: first.statusCode, bytes: 0, sha256Base64: null, reprDigest };
+    }
+
+    const limit = Math.floor(size * cutAt);
+    let received = 0;
+    for await (const chunk of first.body) {
+      const buffer = (chunk as Buffer).subarray(0, limit - received);
+      hash.update(buffer);
+      received += buffer.length;
+      if (received >= limit) break;
+    }
+    first.body.destroy();
+
+    const rangeHeaders: Record<string, string> = { 'accept-encoding': 'identity', ...headers, range: `bytes=${received}-` };
+    if (etag) rangeHeaders['if-range'] = etag;
+    const rest = await request(url, { method: 'GET', headers: rangeHeaders, dispatcher: this.calls, signal });
+    if (rest.statusCode !== 206) {
+      await rest.body.dump();
+      return { status: rest.statusCode, bytes: received, sha256Base64: null, reprDigest };
+    }
+    for await (const chunk of rest.body) {
+      hash.update(chunk as Buffer);
+      received += (chunk as Buffer).length;
+    }
+    return { status: 200, bytes: received, sha256Base64: hash.digest('base64'), reprDigest };
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.calls.close(), this.polls.close()]);
   }

@@ -27,6 +27,10 @@ export interface OutpostConfig {
   trustProxy: boolean | string;
   /** MQTT push: off, a broker inside Outpost, or an external broker. */
   mqtt: MqttSettings;
+  /** Config deliveries naming a rollout target before a device that never installs it counts as failed. */
+  rolloutMaxOffers: number;
+  /** nginx `internal` location that serves APK files through X-Accel-Redirect, or null to send them from Outpost. */
+  accelRedirectPrefix: string | null;
 }
 
 /** Flag values from the command line; each overrides its environment variable. */
@@ -51,6 +55,9 @@ const DEFAULT_AGENT_BODY_LIMIT_BYTES = 1024 * 1024;
 const DEFAULT_AGENT_SECRET = 'changeme-C3z9vi54';
 // The agent reports every 15 minutes; 20 allows one late report.
 const DEFAULT_ONLINE_MINUTES = 20;
+// Three deliveries give a phone two more chances after a dropped download
+// or a full disk, while a phone that can never install stops costing data.
+const DEFAULT_ROLLOUT_MAX_OFFERS = 3;
 
 /** Environment variables, their meaning and default, for docs and `--help`. */
 export const ENVIRONMENT_SETTINGS = [
@@ -72,6 +79,8 @@ export const ENVIRONMENT_SETTINGS = [
   ['OUTPOST_MQTT_MODE', 'MQTT push: off, embedded (broker inside Outpost) or external', 'off'],
   ['OUTPOST_MQTT_HOST', 'Address the embedded MQTT broker listens on', '0.0.0.0'],
   ['OUTPOST_MQTT_PORT', 'TCP port of the embedded MQTT broker; the stock agent connects to 31000', String(AGENT_MQTT_PORT)],
+  ['OUTPOST_ROLLOUT_MAX_OFFERS', 'Config deliveries of a rollout version before a phone that never installs it counts as failed', String(DEFAULT_ROLLOUT_MAX_OFFERS)],
+  ['OUTPOST_ACCEL_REDIRECT_PREFIX', 'nginx internal location that serves APK files via X-Accel-Redirect, e.g. /outpost-blobs', '(none: Outpost sends files)'],
   ['OUTPOST_MQTT_URL', 'External broker URL with the login Outpost publishes with, mqtt://user:password@host:1883', '(none)'],
 ] as const;
 
@@ -123,6 +132,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Out
     logLevel: env.OUTPOST_LOG_LEVEL ?? 'info',
     trustProxy: readTrustProxy(env.OUTPOST_TRUST_PROXY),
     mqtt: readMqttSettings(env),
+    rolloutMaxOffers: readInteger('OUTPOST_ROLLOUT_MAX_OFFERS', env.OUTPOST_ROLLOUT_MAX_OFFERS, DEFAULT_ROLLOUT_MAX_OFFERS, 1, 100),
+    accelRedirectPrefix: env.OUTPOST_ACCEL_REDIRECT_PREFIX?.trim().replace(/\/+$/, '') || null,
   };
 }
 

@@ -7,9 +7,12 @@ import { buildApp } from './app.js';
 import { BlobStore } from './blobs/blob-store.js';
 import type { OutpostConfig } from './config.js';
 import type { AppContext } from './context.js';
-import { createPushHub } from './push/composite-hub.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
-import { migrateToLatest, openDatabase } from './store/database.js';
+import { serverJobs } from './jobs/index.js';
+import { JobScheduler } from './jobs/scheduler.js';
+import { createPushHub } from './push/composite-hub.js';
+import { createPgNotifyHub } from './push/pg-notify-hub.js';
+import { isPostgresUrl, migrateToLatest, openDatabase } from './store/database.js';
 import { createStore } from './store/store.js';
 
 export interface RunningServer {
@@ -28,7 +31,7 @@ export interface StartOptions {
 
 /** Opens storage, applies migrations, builds the app and listens. */
 export async function startServer(config: OutpostConfig, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { logger });
   const migration = await migrateToLatest(db);
   if (migration.applied.length > 0) logger.info({ migrations: migration.applied }, 'migrations applied');
 
@@ -36,11 +39,17 @@ export async function startServer(config: OutpostConfig, logger: Logger, options
   const leftovers = await blobs.removeLeftovers();
   if (leftovers > 0) logger.warn({ files: leftovers }, 'removed unfinished uploads from an earlier run');
 
+  // On PostgreSQL, several processes may serve the phones, so wake-ups
+  // travel through LISTEN/NOTIFY to the process that holds each poll.
+  const longPoll = isPostgresUrl(config.databaseUrl)
+    ? await createPgNotifyHub({ databaseUrl: config.databaseUrl, db, logger })
+    : undefined;
   const push = await createPushHub({
     mqtt: config.mqtt,
     agentSecret: config.agentSecret,
     logger,
     publicHost: config.publicUrl.hostname,
+    longPoll,
   });
   const ctx: AppContext = {
     config,
@@ -51,11 +60,13 @@ export async function startServer(config: OutpostConfig, logger: Logger, options
     now: options.now ?? Date.now,
   };
 
+  const scheduler = new JobScheduler({ store: ctx.store, logger, jobs: serverJobs(ctx), now: () => ctx.now() });
   let app: FastifyInstance;
   try {
     await ensureFirstAdmin(ctx, options.announce ?? (() => {}));
     app = await buildApp(ctx);
     await app.listen({ host: config.host, port: config.port });
+    scheduler.start();
   } catch (error) {
     // An open MQTT broker or database would keep the process alive after a failed start.
     await push.close();
@@ -75,6 +86,7 @@ export async function startServer(config: OutpostConfig, logger: Logger, options
     async close() {
       if (closed) return;
       closed = true;
+      await scheduler.stop();
       await push.close();
       await app.close();
       await db.destroy();

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { handleAdminError } from './errors.js';
 import { registerOpenApi, registerOpenApiUi } from './openapi.js';
+import { registerAppImportRoutes } from './routes/app-import.js';
 import { registerAppRoutes } from './routes/apps.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerLoginRoute, registerSessionRoutes } from './routes/auth.js';
@@ -12,7 +13,9 @@ import { registerDeviceRoutes } from './routes/devices.js';
 import { registerEnrolmentAgentRoutes } from './routes/enrolment-agent.js';
 import { registerEnrolmentTokenRoutes } from './routes/enrolment-tokens.js';
 import { registerOrgUnitRoutes } from './routes/org-units.js';
+import { registerPinRoutes } from './routes/pins.js';
 import { registerPolicyRoutes } from './routes/policies.js';
+import { registerRolloutRoutes } from './routes/rollouts.js';
 import { registerUserRoutes } from './routes/users.js';
 import { requireSession } from './session.js';
 import { typeboxValidatorCompiler } from './validation.js';
@@ -40,6 +43,9 @@ export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): P
         registerEnrolmentTokenRoutes(signedIn, ctx);
         registerUserRoutes(signedIn, ctx);
         registerAuditRoutes(signedIn, ctx);
+        registerAppImportRoutes(signedIn, ctx);
+        registerRolloutRoutes(signedIn, ctx);
+        registerPinRoutes(signedIn, ctx);
       });
     },
     { prefix: '/v1' },

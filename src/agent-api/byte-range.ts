@@ -6,14 +6,21 @@ export type ByteRangeSelection =
 
 /**
  * Reads a Range header for a file of `size` bytes. Only one byte range is
- * served. A header Outpost cannot parse, or one with several ranges, is
- * ignored, and the whole file is sent, as HTTP allows. `end` is inclusive.
+ * served: a header in another unit, with several ranges, with a last byte
+ * before the first, or with no positions at all is ignored, and the whole
+ * file is sent, as HTTP allows. A bytes range that is not two decimal
+ * positions around a dash is unsatisfiable, so the client learns the size
+ * from the 416 response. `end` is inclusive.
  */
 export function selectByteRange(header: string | undefined, size: number): ByteRangeSelection {
   if (header === undefined) return { kind: 'full' };
 
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) return { kind: 'full' };
+  const spec = /^bytes=(.*)$/i.exec(header.trim())?.[1];
+  if (spec === undefined || spec.includes(',')) return { kind: 'full' };
+
+  const match = /^(\d*)-(\d*)$/.exec(spec.trim());
+  if (!match) return { kind: 'unsatisfiable' };
+  if (match[1] === '' && match[2] === '') return { kind: 'full' };
 
   const first = match[1] ?? '';
   const last = match[2] ?? '';

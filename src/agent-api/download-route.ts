@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../context.js';
 import { AppFileMissingError, findAppFile, type AppFile } from '../services/agent/app-files.js';
-import { ifRangeMatches, selectByteRange } from './byte-range.js';
+import { recordDownloadedBytes, recordDownloadStart } from '../services/rollouts/rollout-reports.js';
+import { ifRangeMatches, selectByteRange, type ByteRangeSelection } from './byte-range.js';
 
 const FileParams = Type.Object({
   appVersionId: Type.String({ minLength: 1, maxLength: 100 }),
@@ -13,47 +14,77 @@ const FileParams = Type.Object({
 });
 type FileParams = Static<typeof FileParams>;
 
+const DeviceFileParams = Type.Object({
+  appVersionId: Type.String({ minLength: 1, maxLength: 100 }),
+  deviceId: Type.String({ minLength: 1, maxLength: 100 }),
+  fileName: Type.String({ minLength: 1, maxLength: 255 }),
+});
+type DeviceFileParams = Static<typeof DeviceFileParams>;
+
 // An app version's file never changes under its id, so caches may keep it
 // for a year; no-transform keeps proxies from recompressing the APK.
 const CACHE_CONTROL = 'public, max-age=31536000, immutable, no-transform';
 
+/** Called with the bytes sent once a response body has ended or was cut. */
+type ServedListener = (bytes: number) => void;
+
 /**
  * Registers APK downloads. Responses support resuming (Range, If-Range) and
  * carry the file's SHA-256 in a strong ETag and in Repr-Digest, so clients
- * can verify what they received. Bodies are never compressed.
+ * can verify what they received. Bodies are never compressed. URLs with a
+ * device id, which rollout offers use, also count the bytes sent to that
+ * device and mark it as downloading.
  */
 export function registerDownloadRoute(app: FastifyInstance, ctx: AppContext): void {
   app.route<{ Params: FileParams }>({
     method: ['GET', 'HEAD'],
     url: '/files/apps/:appVersionId/:fileName',
     schema: { params: FileParams },
-    handler: async (request, reply) => {
-      const { appVersionId, fileName } = request.params;
+    handler: async (request, reply) => serveAppFile(ctx, request, reply, request.params, null),
+  });
 
-      let file: AppFile | null;
-      try {
-        file = await findAppFile(ctx, appVersionId, fileName);
-      } catch (error) {
-        if (!(error instanceof AppFileMissingError)) throw error;
-        request.log.error(
-          { appVersionId: error.appVersionId, blobKey: error.blobKey },
-          'app file missing from blob storage',
-        );
-        return reply.code(500).send({ error: 'file_missing', message: `${error.message} Upload the APK again.` });
-      }
-
-      if (!file) {
-        return reply.code(404).send({
-          error: 'not_found',
-          message: `No app file ${JSON.stringify(fileName)} for app version ${JSON.stringify(appVersionId)}.`,
-        });
-      }
-      return sendFile(request, reply, file);
-    },
+  app.route<{ Params: DeviceFileParams }>({
+    method: ['GET', 'HEAD'],
+    url: '/files/apps/:appVersionId/:deviceId/:fileName',
+    schema: { params: DeviceFileParams },
+    handler: async (request, reply) => serveAppFile(ctx, request, reply, request.params, request.params.deviceId),
   });
 }
 
-function sendFile(request: FastifyRequest, reply: FastifyReply, file: AppFile) {
+async function serveAppFile(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  params: FileParams,
+  deviceId: string | null,
+) {
+  const { appVersionId, fileName } = params;
+
+  let file: AppFile | null;
+  try {
+    file = await findAppFile(ctx, appVersionId, fileName);
+  } catch (error) {
+    if (!(error instanceof AppFileMissingError)) throw error;
+    request.log.error({ appVersionId: error.appVersionId, blobKey: error.blobKey }, 'app file missing from blob storage');
+    return reply.code(500).send({ error: 'file_missing', message: `${error.message} Upload the APK again.` });
+  }
+
+  if (!file) {
+    return reply.code(404).send({
+      error: 'not_found',
+      message: `No app file ${JSON.stringify(fileName)} for app version ${JSON.stringify(appVersionId)}.`,
+    });
+  }
+
+  let onServed: ServedListener | null = null;
+  if (deviceId !== null && request.method === 'GET') {
+    const devicePk = await recordDownloadStart(ctx, deviceId, appVersionId);
+    if (devicePk !== null) onServed = (bytes) => void recordDownloadedBytes(ctx, devicePk, appVersionId, bytes);
+  }
+  return sendFile(ctx, request, reply, file, onServed);
+}
+
+function sendFile(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, file: AppFile, onServed: ServedListener | null) {
   const etag = `"${file.sha256}"`;
   const lastModified = new Date(file.uploadedAt).toUTCString();
 
@@ -75,6 +106,14 @@ function sendFile(request: FastifyRequest, reply: FastifyReply, file: AppFile) {
     return reply.code(416).header('content-range', `bytes */${file.size}`).send();
   }
 
+  const prefix = ctx.config.accelRedirectPrefix;
+  if (prefix !== null && request.method === 'GET') {
+    // nginx serves the file from its internal location and handles Range
+    // itself, so Outpost counts the bytes that the range requests.
+    onServed?.(selectedLength(selection, file.size));
+    return reply.code(200).header('x-accel-redirect', `${prefix}/${encodeURIComponent(file.blobKey)}`).send();
+  }
+
   let start = 0;
   let end = file.size - 1;
   if (selection.kind === 'partial') {
@@ -88,7 +127,16 @@ function sendFile(request: FastifyRequest, reply: FastifyReply, file: AppFile) {
   const length = end - start + 1;
   reply.header('content-length', String(length));
   if (request.method === 'HEAD' || length === 0) return reply.send();
-  return reply.send(fs.createReadStream(file.path, { start, end }));
+
+  const stream = fs.createReadStream(file.path, { start, end });
+  // NOTE: bytesRead counts what was read from disk. When a client drops the
+  // connection, up to one stream buffer more than it received is counted.
+  if (onServed) stream.once('close', () => onServed(stream.bytesRead));
+  return reply.send(stream);
+}
+
+function selectedLength(selection: ByteRangeSelection, size: number): number {
+  return selection.kind === 'partial' ? selection.end - selection.start + 1 : size;
 }
 
 function contentTypeOf(fileName: string): string {

@@ -21,7 +21,8 @@ const ReportedApplicationSchema = Type.Object({
 });
 
 const LocationSchema = Type.Object({
-  ts: Type.Integer({ minimum: 0 }),
+  // A bigint column holds any safe integer; larger values would fail on PostgreSQL.
+  ts: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
   lat: Type.Number({ minimum: -90, maximum: 90 }),
   lon: Type.Number({ minimum: -180, maximum: 180 }),
 });
@@ -80,7 +81,7 @@ export const MAX_LOG_LINES_PER_UPLOAD = 100;
 
 /** One remote-log line; logLevel runs from 1 (error) to 5 (verbose). */
 export const DeviceLogLineSchema = Type.Object({
-  timestamp: Type.Integer({ minimum: 0 }),
+  timestamp: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
   logLevel: Type.Integer({ minimum: 1, maximum: 5 }),
   packageId: Type.String({ minLength: 1, maxLength: 256 }),
   message: Type.String(),

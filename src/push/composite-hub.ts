@@ -21,7 +21,7 @@ export class CompositePushHub implements PushHub {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly longPoll: LongPollHub,
+    private readonly longPoll: PushHub,
     private readonly mqtt: MqttPublisher | null,
     private readonly logger: Logger,
     /** Port of the embedded broker, or null without one. */
@@ -61,7 +61,7 @@ export class CompositePushHub implements PushHub {
    * publishes in flight and closes the embedded broker or the connection.
    */
   async close(): Promise<void> {
-    this.longPoll.close();
+    await this.longPoll.close();
     if (!this.mqtt) return;
 
     let timer: NodeJS.Timeout | undefined;
@@ -82,6 +82,8 @@ export interface PushHubOptions {
   logger: Logger;
   /** Host name phones use for Outpost; the agent connects to it for MQTT. Only logged. */
   publicHost?: string;
+  /** Long-poll side; a hub shared across processes on PostgreSQL, or one in memory by default. */
+  longPoll?: PushHub;
 }
 
 /**
@@ -96,7 +98,7 @@ export interface PushHubOptions {
  */
 export async function createPushHub(options: PushHubOptions): Promise<CompositePushHub> {
   const { mqtt, logger } = options;
-  const longPoll = new LongPollHub();
+  const longPoll = options.longPoll ?? new LongPollHub();
 
   if (mqtt.mode === 'off') return new CompositePushHub(longPoll, null, logger);
 

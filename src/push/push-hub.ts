@@ -15,6 +15,6 @@ export interface PushHub {
   waitForMessages(deviceId: string, holdMs: number, signal: AbortSignal): Promise<PushMessage[]>;
   /** Number of long polls currently held open. */
   openPollCount(): number;
-  /** Answers every held poll with what is queued; used at shutdown. */
-  close(): void;
+  /** Answers every held poll with what is queued and releases connections; used at shutdown. */
+  close(): void | Promise<void>;
 }

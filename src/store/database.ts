@@ -3,22 +3,52 @@ import path from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import type { Logger } from 'pino';
 
 import { migrationProvider } from './migrations/index.js';
+import { NulReplacementPlugin } from './nul-characters.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
+
+/**
+ * SQLite can roll back schema changes, but Kysely's SQLite adapter says it
+ * cannot, so its Migrator would run migrations outside a transaction and a
+ * failed migration would leave half its changes behind. This adapter lets
+ * the Migrator wrap migrations in a transaction, as on PostgreSQL.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}
 
 export type DialectName = 'sqlite' | 'postgres';
 
 const dialects = new WeakMap<Db, DialectName>();
 
-/** Returns which SQL dialect a database opened here speaks. */
+/**
+ * Returns which SQL dialect a database opened here, or a transaction on it,
+ * speaks.
+ */
 export function dialectOf(db: Db): DialectName {
-  return dialects.get(db) ?? 'sqlite';
+  const known = dialects.get(db);
+  if (known) return known;
+
+  // A transaction is a Kysely instance this module never saw, but its query
+  // compiler shows the dialect: PostgreSQL numbers parameters ($1), SQLite uses '?'.
+  const dialect: DialectName = sql`${0}`.compile(db).sql === '$1' ? 'postgres' : 'sqlite';
+  dialects.set(db, dialect);
+  return dialect;
 }
 
 // Connections per process; each held only for one query or transaction, so
@@ -35,19 +65,41 @@ pg.types.setTypeParser(20, (value: string) => Number(value));
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /**
+ * Returns whether `databaseUrl` names a PostgreSQL server (postgres:// or
+ * postgresql://), as opposed to SQLite or in-process PGlite.
+ */
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:/.test(databaseUrl);
+}
+
+export interface OpenOptions {
+  /** Receives warnings about dropped PostgreSQL connections. */
+  logger?: Logger;
+}
+
+/**
  * Opens the database named by `databaseUrl`: postgres:// for PostgreSQL,
  * pglite:// for in-process PostgreSQL (memory, or a directory after the
  * scheme), otherwise a SQLite file path, sqlite:// URL or ':memory:'.
  */
-export function openDatabase(databaseUrl: string): Db {
-  if (/^postgres(ql)?:/.test(databaseUrl)) {
+export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db {
+  if (isPostgresUrl(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE });
-    return remember(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+    // An idle connection that PostgreSQL closes (a restart, a failover, an
+    // administrator) makes the pool emit 'error', which would crash the
+    // process without a listener. The pool drops that connection and opens
+    // a new one for the next query.
+    pool.on('error', (error) => {
+      options.logger?.warn({ err: error }, 'idle database connection closed by the server; the pool will reconnect');
+    });
+    const dialect = new PostgresDialect({ pool });
+    return remember(new Kysely<Database>({ dialect, plugins: [new NulReplacementPlugin()] }), 'postgres');
   }
   if (databaseUrl.startsWith('pglite://')) {
     const location = databaseUrl.slice('pglite://'.length);
     const pglite = location === '' || location === 'memory' ? new PGlite() : new PGlite(location);
-    return remember(new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), 'postgres');
+    const dialect = new PGliteDialect(pglite);
+    return remember(new Kysely<Database>({ dialect, plugins: [new NulReplacementPlugin()] }), 'postgres');
   }
   return openSqlite(databaseUrl);
 }
@@ -69,7 +121,7 @@ function openSqlite(databaseUrl: string): Db {
   // only the last transactions before a power loss.
   sqlite.pragma('synchronous = NORMAL');
 
-  return remember(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
+  return remember(new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: sqlite }) }), 'sqlite');
 }
 
 export interface MigrationOutcome {
@@ -78,7 +130,7 @@ export interface MigrationOutcome {
 
 /** Applies pending migrations; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: await migrationSchemaOf(db) });
   const { error, results } = await migrator.migrateToLatest();
 
   if (error) {
@@ -87,4 +139,17 @@ export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
     throw new Error(`Migration ${name} failed: ${String(error instanceof Error ? error.message : error)}`);
   }
   return { applied: (results ?? []).map((result) => result.migrationName) };
+}
+
+/**
+ * Returns the PostgreSQL schema that the search_path resolves to, or
+ * undefined on SQLite. Kysely's Migrator looks for its own tables in every
+ * schema unless it is given one, so an Outpost schema next to another with
+ * migration tables would skip creating its own and then fail.
+ */
+async function migrationSchemaOf(db: Db): Promise<string | undefined> {
+  if (dialectOf(db) !== 'postgres') return undefined;
+
+  const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return result.rows[0]?.schema ?? undefined;
 }

@@ -219,6 +219,14 @@ export interface ListSnapshotRowTable {
   created_at: number;
 }
 
+export interface JobLeaseTable {
+  /** Name of the scheduled job the lease guards. */
+  name: string;
+  /** Id of the process that holds the lease. */
+  holder: string;
+  expires_at: number;
+}
+
 export interface Database {
   org_units: OrgUnitTable;
   policies: PolicyTable;
@@ -238,6 +246,11 @@ export interface Database {
   audit_events: AuditEventTable;
   settings: SettingTable;
   list_snapshot_rows: ListSnapshotRowTable;
+  job_leases: JobLeaseTable;
+  rollouts: RolloutTable;
+  rollout_devices: RolloutDeviceTable;
+  device_downloads: DeviceDownloadTable;
+  app_pins: AppPinTable;
 }
 
 export type DeviceRow = Selectable<DeviceTable>;
@@ -253,3 +266,67 @@ export type UserRow = Selectable<UserTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type OrgUnitRow = Selectable<OrgUnitTable>;
 export type { Generated };
+
+export type RolloutStateColumn = 'draft' | 'running' | 'paused' | 'halted' | 'complete';
+
+export interface RolloutTable {
+  id: string;
+  package_name: string;
+  /** The target version. */
+  app_version_id: string;
+  target_version_code: number;
+  state: RolloutStateColumn;
+  /** JSON of DeviceScope: policyIds, orgUnitIds and pilot deviceIds. */
+  scope_json: string;
+  /** JSON array of RolloutStage. */
+  stages_json: string;
+  /** 1 when the target is signed by another key than earlier versions of the package. */
+  signer_changed: number;
+  halt_reason: string | null;
+  /** Highest stage whose devices were woken to sync; -1 before the first. */
+  woken_stage: number;
+  /** Last manual resume; the automatic halt judges only results after it. */
+  resumed_at: number | null;
+  created_at: number;
+  created_by: string | null;
+  updated_at: number;
+}
+
+export type RolloutDeviceStatus = 'pending' | 'downloading' | 'installed' | 'failed' | 'incompatible';
+
+export interface RolloutDeviceTable {
+  rollout_id: string;
+  device_pk: string;
+  status: RolloutDeviceStatus;
+  /** Stage that first selected the device. */
+  stage_index: number;
+  /** Config deliveries that named the target while the device did not report it installed. */
+  offers: number;
+  first_offered_at: number | null;
+  last_offered_at: number | null;
+  updated_at: number;
+}
+
+export interface DeviceDownloadTable {
+  device_pk: string;
+  app_version_id: string;
+  bytes_served: number;
+  requests: number;
+  updated_at: number;
+}
+
+export interface AppPinTable {
+  id: string;
+  package_name: string;
+  /** Devices in scope are never offered a higher versionCode. */
+  max_version_code: number;
+  /** JSON of DeviceScope. */
+  scope_json: string;
+  reason: string;
+  created_at: number;
+  created_by: string | null;
+}
+
+export type RolloutRow = Selectable<RolloutTable>;
+export type RolloutDeviceRow = Selectable<RolloutDeviceTable>;
+export type AppPinRow = Selectable<AppPinTable>;

@@ -7,7 +7,9 @@ import { DeviceRepository } from './repositories/devices.js';
 import { EnrolmentRepository } from './repositories/enrolment.js';
 import { LocationRepository } from './repositories/locations.js';
 import { OrgUnitRepository } from './repositories/org-units.js';
+import { PinRepository } from './repositories/pins.js';
 import { PolicyRepository } from './repositories/policies.js';
+import { RolloutRepository } from './repositories/rollouts.js';
 import { SettingsRepository } from './repositories/settings.js';
 import { UserRepository } from './repositories/users.js';
 
@@ -23,6 +25,8 @@ export interface Store {
   locations: LocationRepository;
   orgUnits: OrgUnitRepository;
   policies: PolicyRepository;
+  pins: PinRepository;
+  rollouts: RolloutRepository;
   settings: SettingsRepository;
   users: UserRepository;
 }
@@ -39,6 +43,8 @@ export function createStore(db: Db): Store {
     locations: new LocationRepository(db),
     orgUnits: new OrgUnitRepository(db),
     policies: new PolicyRepository(db),
+    pins: new PinRepository(db),
+    rollouts: new RolloutRepository(db),
     settings: new SettingsRepository(db),
     users: new UserRepository(db),
   };

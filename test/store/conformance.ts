@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { migrateToLatest, type Db } from '../../src/store/database.js';
+import { dialectOf, migrateToLatest, type Db } from '../../src/store/database.js';
 import { newId } from '../../src/store/ids.js';
 import { createStore, type Store } from '../../src/store/store.js';
 
@@ -11,7 +11,10 @@ export interface OpenedDatabase {
 
 const NOW = 1_764_800_000_000;
 
-async function insertDevice(store: Store, values: { deviceId: string; serial?: string; imei?: string; policyId?: string }) {
+async function insertDevice(
+  store: Store,
+  values: { deviceId: string; serial?: string; imei?: string; policyId?: string; model?: string; lastContactAt?: number },
+) {
   const id = newId();
   await store.devices.insert({
     id,
@@ -19,7 +22,7 @@ async function insertDevice(store: Store, values: { deviceId: string; serial?: s
     serial: values.serial ?? null,
     imei: values.imei ?? null,
     imei2: null,
-    model: null,
+    model: values.model ?? null,
     android_version: null,
     sdk_level: null,
     cpu: null,
@@ -34,7 +37,7 @@ async function insertDevice(store: Store, values: { deviceId: string; serial?: s
     enrolment_generation: 1,
     enrolment_token_id: null,
     enrolled_at: NOW,
-    last_contact_at: null,
+    last_contact_at: values.lastContactAt ?? null,
     last_config_at: null,
     last_info_at: null,
     last_lat: null,
@@ -232,6 +235,110 @@ export function describeRepositoryConformance(name: string, open: () => Promise<
 
       expect((await store.deviceLogs.listRules(null)).map((rule) => rule.package_name)).toContain('com.dhis2');
       expect((await store.deviceLogs.listForDevice(pk, 5))[0]?.message).toBe('sync failed');
+    });
+
+    it('device search ignores case and wildcards', async () => {
+      await insertDevice(store, { deviceId: 'search-1', model: 'Pixel 6a' });
+      await insertDevice(store, { deviceId: 'search-2', model: 'TECNO 100%_X' });
+      await insertDevice(store, { deviceId: 'search-3', model: 'TECNO 1000X' });
+      const search = async (text: string) => {
+        const rows = await store.devices.listPageByStableKey({ sort: 'device_id', order: 'asc', search: text, after: null, limit: 10 });
+        return rows.map((row) => row.device_id).filter((id) => id.startsWith('search-'));
+      };
+
+      expect(await search('pixel')).toEqual(['search-1']);
+      expect(await search('SEARCH-2')).toEqual(['search-2']);
+      expect(await search('tecno')).toEqual(['search-2', 'search-3']);
+      expect(await search('100%_')).toEqual(['search-2']);
+      expect(await search('0_x')).toEqual([]);
+    });
+
+    it('device list snapshots keep their order', async () => {
+      await insertDevice(store, { deviceId: 'snap-1', model: 'Snapshot', lastContactAt: NOW - 30 });
+      await insertDevice(store, { deviceId: 'snap-2', model: 'Snapshot', lastContactAt: NOW - 10 });
+      await insertDevice(store, { deviceId: 'snap-3', model: 'Snapshot' });
+      await insertDevice(store, { deviceId: 'snap-4', model: 'Snapshot', lastContactAt: NOW - 20 });
+
+      const stored = await store.devices.createListSnapshot({
+        snapshotId: 'snapshot-1',
+        sort: 'last_contact_at',
+        order: 'desc',
+        search: 'snapshot',
+        now: NOW,
+      });
+      const first = await store.devices.listSnapshotPage('snapshot-1', 0, 2);
+      const second = await store.devices.listSnapshotPage('snapshot-1', first[1]!.position, 10);
+
+      expect(stored).toBe(4);
+      expect(first.map((row) => row.device_id)).toEqual(['snap-2', 'snap-4']);
+      expect(second.map((row) => row.device_id)).toEqual(['snap-1', 'snap-3']);
+      expect(second.map((row) => row.position)).toEqual([3, 4]);
+      expect(await store.devices.purgeListSnapshots(NOW + 1)).toBe(4);
+    });
+
+    it('text with NUL characters round-trips', async () => {
+      const pk = await insertDevice(store, { deviceId: 'nul\u0000phone', model: 'Model\u0000X' });
+
+      const found = await store.devices.findByDeviceId('nul\u0000phone');
+      expect(found?.id).toBe(pk);
+      expect(found?.model?.startsWith('Model')).toBe(true);
+    });
+
+    it('installed apps keep the last of a repeated package', async () => {
+      const pk = await insertDevice(store, { deviceId: 'phone-repeated-apps' });
+
+      await store.devices.saveInstalledApps(
+        pk,
+        [
+          { packageName: 'com.dhis2', versionName: '2.9' },
+          { packageName: 'org.odk', versionName: '1.0' },
+          { packageName: 'com.dhis2', versionName: '3.0' },
+        ],
+        NOW,
+      );
+
+      const apps = await store.devices.listInstalledApps(pk);
+      expect(apps.map((app) => [app.package_name, app.version_name])).toEqual([
+        ['com.dhis2', '3.0'],
+        ['org.odk', '1.0'],
+      ]);
+    });
+
+    it('concurrent policy saves get consecutive versions', async () => {
+      const policyId = newId();
+      const policy = { id: policyId, name: `concurrent-${policyId}`, description: '', settingsJson: '{}' };
+      await store.policies.save(policy, [], null);
+
+      const versions = await Promise.all(Array.from({ length: 5 }, () => store.policies.save(policy, [], null)));
+
+      expect([...versions].sort()).toEqual([2, 3, 4, 5, 6]);
+      expect((await store.policies.findById(policyId))?.version).toBe(6);
+    });
+
+    it('concurrent queueing keeps one open command per type', async () => {
+      const pk = await insertDevice(store, { deviceId: 'phone-queue-race' });
+
+      const ids = await Promise.all(
+        Array.from({ length: 5 }, (_, index) =>
+          store.commands.queueOrUpdateOpen({ devicePk: pk, generation: 1, type: 'lock', payload: { index }, createdBy: null }, NOW),
+        ),
+      );
+
+      expect(new Set(ids).size).toBe(1);
+      expect(await store.commands.listOpen(pk, 1, NOW)).toHaveLength(1);
+    });
+
+    it('transactions report their dialect', async () => {
+      const inside = await opened.db.transaction().execute(async (trx) => dialectOf(trx));
+
+      expect(inside).toBe(dialectOf(opened.db));
+    });
+
+    it('fleet counts are numbers', async () => {
+      const counts = await store.devices.countFleet(NOW - 60_000, NOW - 60_000);
+
+      for (const value of Object.values(counts)) expect(typeof value).toBe('number');
+      expect(typeof (await store.users.count())).toBe('number');
     });
   });
 }

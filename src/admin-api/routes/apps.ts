@@ -26,7 +26,7 @@ export const AppVersionSchema = Type.Object({
   createdAt: Type.Integer(),
 });
 
-const AppSchema = Type.Object({
+export const AppSchema = Type.Object({
   id: Type.String(),
   packageName: Type.String(),
   label: Nullable(Type.String()),
@@ -34,7 +34,12 @@ const AppSchema = Type.Object({
 });
 
 const UploadQuery = Type.Object(
-  { fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Name shown for the file and used in its download URL.' })) },
+  {
+    fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Name shown for the file and used in its download URL.' })),
+    confirmSignerChange: Type.Optional(
+      Type.Boolean({ description: 'Accept a signer other than that of earlier versions of the package; without it such an upload gets 409 signer_changed.' }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -74,6 +79,7 @@ export function registerAppRoutes(app: FastifyInstance, ctx: AppContext): void {
           body: body.stream,
           fileName: request.query.fileName,
           declaredBytes: declared === undefined ? undefined : Number(declared),
+          confirmSignerChange: request.query.confirmSignerChange === true,
         });
         return await reply.code(201).send(result);
       } catch (error) {

@@ -14,6 +14,10 @@ export interface UploadInput {
   fileName: string | undefined;
   /** Content-Length of the request, when the client sent one. */
   declaredBytes: number | undefined;
+  /** Accept a signer other than that of the package's earlier versions; audited. */
+  confirmSignerChange?: boolean;
+  /** Lower-case hex SHA-256 the file must have, e.g. from a release listing. */
+  expectedSha256?: string;
 }
 
 // File names appear in download URLs, so they keep to characters that need
@@ -39,7 +43,8 @@ export async function uploadApp(
   let committed = false;
   try {
     const info = await readUploadedApk(staged);
-    const version = await checkNewVersion(ctx, info);
+    checkExpectedSha256(info, input.expectedSha256);
+    const version = await checkNewVersion(ctx, info, input.confirmSignerChange === true);
 
     await ctx.blobs.commit(staged, `${info.fileSha256}.apk`);
     committed = true;
@@ -73,8 +78,23 @@ async function readUploadedApk(staged: StagedBlob): Promise<ApkInfo> {
   }
 }
 
-/** Rejects a file already uploaded and a second file with a versionCode the package already has. */
-async function checkNewVersion(ctx: AppContext, info: ApkInfo): Promise<{ existingAppId: string | null }> {
+function checkExpectedSha256(info: ApkInfo, expected: string | undefined): void {
+  if (expected === undefined || expected.toLowerCase() === info.fileSha256) return;
+
+  throw new UnprocessableError(
+    'sha256_mismatch',
+    `The file's SHA-256 is ${info.fileSha256}, not the expected ${expected.toLowerCase()}. ` +
+      'The download was altered or the wrong file was given; check the source and the hash.',
+    'body.sha256',
+  );
+}
+
+/**
+ * Rejects a file already uploaded, a second file with a versionCode the
+ * package already has, and, unless confirmed, a signer other than that of
+ * the package's earlier versions.
+ */
+async function checkNewVersion(ctx: AppContext, info: ApkInfo, confirmSignerChange: boolean): Promise<{ existingAppId: string | null }> {
   const duplicate = await ctx.store.apps.findVersionBySha256(info.fileSha256);
   if (duplicate) {
     throw new ConflictError(
@@ -92,6 +112,18 @@ async function checkNewVersion(ctx: AppContext, info: ApkInfo): Promise<{ existi
       'duplicate_version_code',
       `${info.packageName} already has versionCode ${info.versionCode} (app version id ${sameCode.id}) with different content. ` +
         'Android installs an update only with a higher versionCode, so build the new APK with one.',
+    );
+  }
+
+  const earlier = await ctx.store.apps.listVersions(app.id);
+  const otherSigner = earlier.find((version) => version.signer_sha256 !== info.signerCertSha256);
+  if (otherSigner && !confirmSignerChange) {
+    throw new ConflictError(
+      'signer_changed',
+      `${info.packageName} versions so far are signed by certificate SHA-256 ${otherSigner.signer_sha256}, ` +
+        `but this APK by ${info.signerCertSha256}. Android refuses to update an installed app to a version ` +
+        'signed by another key, so phones running the package could only get it after an uninstall that erases app data. ' +
+        'If this is deliberate, send the upload again with confirmSignerChange=true.',
     );
   }
   return { existingAppId: app.id };
@@ -114,8 +146,9 @@ async function recordVersion(
   const appId = existingAppId ?? newId();
   const versionId = newId();
 
-  // Android rejects an update signed by another key, so a signer change is
-  // recorded in the audit trail and logged: it explains devices that stop updating.
+  // Android rejects an update signed by another key, so a confirmed signer
+  // change is recorded in the audit trail and logged: it explains devices
+  // that stop updating.
   const previous = existingAppId === null ? [] : await ctx.store.apps.listVersions(existingAppId);
   const signerChanged = previous.some((version) => version.signer_sha256 !== info.signerCertSha256);
 

@@ -10,6 +10,8 @@ export interface AppFile {
   sha256: string;
   fileName: string;
   uploadedAt: number;
+  /** Key of the file in blob storage, also its name under an X-Accel-Redirect location. */
+  blobKey: string;
 }
 
 export class AppFileMissingError extends Error {
@@ -36,5 +38,12 @@ export async function findAppFile(ctx: AppContext, appVersionId: string, fileNam
     throw error;
   }
 
-  return { path, size, sha256: version.file_sha256, fileName: version.file_name, uploadedAt: version.created_at };
+  return {
+    path,
+    size,
+    sha256: version.file_sha256,
+    fileName: version.file_name,
+    uploadedAt: version.created_at,
+    blobKey: version.blob_key,
+  };
 }

@@ -7,6 +7,7 @@ import {
   type ServerConfig,
 } from '../../domain/agent-config.js';
 import type { CommandRow, DeviceRow } from '../../store/schema.js';
+import { applyRolloutDecisions, type ResolvedPolicyApp } from '../rollouts/rollout-delivery.js';
 import { appDownloadUrl } from './app-urls.js';
 
 /**
@@ -20,14 +21,14 @@ export async function syncConfiguration(ctx: AppContext, deviceId: string, ip: s
 }
 
 /**
- * Builds the device's configuration from its policy, the policy's apps and
- * its open commands, then records the delivery: queued commands become
+ * Builds the device's configuration from its policy, the policy's apps as
+ * rollouts and pins adjust them, and its open commands, then records the delivery: queued commands become
  * sent, replaced ones are settled, and the contact times are updated.
  */
 export async function deliverConfiguration(ctx: AppContext, device: DeviceRow, ip: string): Promise<ServerConfig> {
   const now = ctx.now();
   const policy = device.policy_id ? await ctx.store.policies.findById(device.policy_id) : undefined;
-  const apps = policy ? await resolvePolicyApps(ctx, policy.id) : [];
+  const apps = policy ? await applyRolloutDecisions(ctx, device, await resolvePolicyApps(ctx, policy.id)) : [];
   const commands = await ctx.store.commands.listOpen(device.id, device.enrolment_generation, now);
 
   const built = buildServerConfig({
@@ -52,9 +53,9 @@ export async function deliverConfiguration(ctx: AppContext, device: DeviceRow, i
   return built.config;
 }
 
-async function resolvePolicyApps(ctx: AppContext, policyId: string): Promise<PolicyAppInput[]> {
+async function resolvePolicyApps(ctx: AppContext, policyId: string): Promise<ResolvedPolicyApp[]> {
   const rows = await ctx.store.policies.listApps(policyId);
-  const inputs: PolicyAppInput[] = [];
+  const resolved: ResolvedPolicyApp[] = [];
 
   for (const row of rows) {
     const input: PolicyAppInput = {
@@ -77,9 +78,9 @@ async function resolvePolicyApps(ctx: AppContext, policyId: string): Promise<Pol
         url: appDownloadUrl(ctx.config, version.id, version.file_name),
       };
     }
-    inputs.push(input);
+    resolved.push({ input, policyVersion: version ?? null });
   }
-  return inputs;
+  return resolved;
 }
 
 function toOpenCommand(row: CommandRow): OpenCommand {

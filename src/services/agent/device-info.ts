@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.js';
 import type { DeviceInfo } from '../../domain/agent-reports.js';
 import { apiLevelOfRelease } from '../../domain/android-release.js';
 import type { DeviceRow, DeviceUpdate } from '../../store/schema.js';
+import { recordReportedVersions } from '../rollouts/rollout-reports.js';
 import { mergeIntoEarlierRecord } from './rebind.js';
 
 // Package of the open-source agent build. The report does not name the
@@ -100,4 +101,5 @@ async function saveInstalledApps(
   const apps = [...byPackage].map(([packageName, versionName]) => ({ packageName, versionName }));
   await ctx.store.devices.saveInstalledApps(devicePk, apps, now);
   await ctx.store.devices.removeInstalledAppsExcept(devicePk, [...byPackage.keys()]);
+  await recordReportedVersions(ctx, devicePk, byPackage, now);
 }

@@ -1,0 +1,16 @@
+import type { AppContext } from '../context.js';
+import { advanceRolloutsJob } from './advance-rollouts.js';
+import { expireCommandsJob } from './expire-commands.js';
+import type { ScheduledJob } from './job.js';
+import { purgeListSnapshotsJob } from './purge-list-snapshots.js';
+import { purgeExpiredSessionsJob } from './purge-sessions.js';
+
+/** Returns the jobs that need only the store, each at its default interval. */
+export function defaultJobs(): ScheduledJob[] {
+  return [purgeExpiredSessionsJob(), purgeListSnapshotsJob(), expireCommandsJob()];
+}
+
+/** Returns every job an Outpost process schedules, including those that wake phones. */
+export function serverJobs(ctx: AppContext): ScheduledJob[] {
+  return [...defaultJobs(), advanceRolloutsJob(ctx)];
+}
