@@ -3,8 +3,10 @@ import { Command } from 'commander';
 
 import { ConfigError, ENVIRONMENT_SETTINGS } from './config.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerBackupCommand } from './commands/backup.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerRestoreCommand } from './commands/restore.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 
@@ -22,6 +24,8 @@ registerMigrateCommand(program);
 registerAdminCommands(program);
 registerSimulateCommand(program);
 registerDemoCommand(program);
+registerBackupCommand(program);
+registerRestoreCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
