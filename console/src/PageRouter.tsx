@@ -10,6 +10,9 @@ import { EnrolmentPage } from './pages/enrolment/EnrolmentPage.js';
 import { FleetPage } from './pages/FleetPage.js';
 import { PoliciesPage } from './pages/policies/PoliciesPage.js';
 import { PolicyEditPage } from './pages/policies/PolicyEditPage.js';
+import { RolloutDetailPage } from './pages/rollouts/RolloutDetailPage.js';
+import { RolloutsPage } from './pages/rollouts/RolloutsPage.js';
+import { RolloutWizard } from './pages/rollouts/RolloutWizard.js';
 import { matchRoute } from './router.js';
 
 type RouteRender = (params: Record<string, string>) => ReactNode;
@@ -23,6 +26,9 @@ const ROUTES: [string, RouteRender][] = [
   ['/policies', () => <PoliciesPage />],
   ['/policies/new', () => <PolicyEditPage key="new" id={null} />],
   ['/policies/:id', (params) => <PolicyEditPage key={params.id} id={params.id!} />],
+  ['/rollouts', () => <RolloutsPage />],
+  ['/rollouts/new', () => <RolloutWizard />],
+  ['/rollouts/:id', (params) => <RolloutDetailPage key={params.id} id={params.id!} />],
   ['/enrolment', () => <EnrolmentPage />],
   ['/audit', () => <AuditPage />],
 ];

@@ -1,9 +1,11 @@
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 
 import type { Db } from '../store/database.js';
 import { LongPollHub } from './long-poll-hub.js';
 import { PgListener, type ReconnectBackoff } from './pg-listener.js';
+import { PgliteListener } from './pglite-listener.js';
 import { decodeNotification, encodeNotifications, type NotificationChunk } from './pg-notify-payload.js';
 import type { PushHub, PushMessage } from './push-hub.js';
 
@@ -122,9 +124,22 @@ export class PgNotifyHub implements PushHub {
   }
 }
 
-export interface PgNotifyHubOptions {
-  /** postgres:// URL of the database; the hub opens one extra connection to LISTEN. */
-  databaseUrl: string;
+/** Target of the hub's LISTEN: a PostgreSQL server, or an in-process PGlite. */
+export type PgNotifyTarget =
+  | {
+      /** postgres:// URL of the database; the hub opens one extra connection to LISTEN. */
+      databaseUrl: string;
+      pglite?: undefined;
+    }
+  | {
+      /** In-process PostgreSQL that `db` runs on (see pgliteOf); processes sharing it wake each other. */
+      pglite: PGlite;
+      databaseUrl?: undefined;
+    };
+
+export type PgNotifyHubOptions = PgNotifyTarget & PgNotifyHubSettings;
+
+export interface PgNotifyHubSettings {
   /** Database the hub sends NOTIFY through, normally the store's. */
   db: Db;
   logger: Logger;
@@ -132,12 +147,14 @@ export interface PgNotifyHubOptions {
   local?: PushHub;
   /** NOTIFY channel; processes that wake each other's devices must share it. */
   channel?: string;
+  /** Reconnection delays of the LISTEN connection to a server; PGlite has no connection to lose. */
   backoff?: ReconnectBackoff;
 }
 
 /**
- * Creates a PgNotifyHub and starts LISTENing. Rejects when the LISTEN
- * connection cannot be opened.
+ * Creates a PgNotifyHub and starts LISTENing, on its own connection to the
+ * server at `databaseUrl` or on the `pglite` instance. Rejects when it
+ * cannot LISTEN.
  *
  * @example
  * const push = await createPgNotifyHub({ databaseUrl: config.databaseUrl, db, logger });
@@ -148,13 +165,11 @@ export async function createPgNotifyHub(options: PgNotifyHubOptions): Promise<Pg
   const channel = options.channel ?? PUSH_CHANNEL;
   let hub: PgNotifyHub | null = null;
 
-  const listener = new PgListener({
-    databaseUrl: options.databaseUrl,
-    channel,
-    logger: options.logger,
-    backoff: options.backoff,
-    onNotification: (payload) => hub?.receive(payload),
-  });
+  const onNotification = (payload: string) => hub?.receive(payload);
+  const listener =
+    options.pglite !== undefined
+      ? new PgliteListener({ pglite: options.pglite, channel, logger: options.logger, onNotification })
+      : new PgListener({ databaseUrl: options.databaseUrl, channel, logger: options.logger, backoff: options.backoff, onNotification });
   hub = new PgNotifyHub(options.local ?? new LongPollHub(), options.db, channel, options.logger, listener);
 
   await listener.start();

@@ -35,6 +35,16 @@ class TransactionalSqliteDialect extends SqliteDialect {
 export type DialectName = 'sqlite' | 'postgres';
 
 const dialects = new WeakMap<Db, DialectName>();
+const pgliteInstances = new WeakMap<Db, PGlite>();
+
+/**
+ * Returns the in-process PostgreSQL behind a database opened here with a
+ * pglite:// URL, or undefined for any other database. The push hub LISTENs
+ * on it, as it opens a connection of its own on a PostgreSQL server.
+ */
+export function pgliteOf(db: Db): PGlite | undefined {
+  return pgliteInstances.get(db);
+}
 
 /**
  * Returns which SQL dialect a database opened here, or a transaction on it,
@@ -99,7 +109,9 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db
     const location = databaseUrl.slice('pglite://'.length);
     const pglite = location === '' || location === 'memory' ? new PGlite() : new PGlite(location);
     const dialect = new PGliteDialect(pglite);
-    return remember(new Kysely<Database>({ dialect, plugins: [new NulReplacementPlugin()] }), 'postgres');
+    const db = remember(new Kysely<Database>({ dialect, plugins: [new NulReplacementPlugin()] }), 'postgres');
+    pgliteInstances.set(db, pglite);
+    return db;
   }
   return openSqlite(databaseUrl);
 }

@@ -5,12 +5,6 @@ import pg from 'pg';
 /** URL of the PostgreSQL server for tests, e.g. postgres://postgres@127.0.0.1:5432/test; unset means none. */
 export const TEST_DATABASE_URL = process.env.OUTPOST_TEST_DATABASE_URL || undefined;
 
-/** Why a test that needs a real PostgreSQL server cannot run, and how to run it. */
-export const POSTGRES_REQUIRED_MESSAGE =
-  'This test needs a real PostgreSQL server, because PGlite runs in-process and cannot deliver ' +
-  'NOTIFY from one connection to another. Set OUTPOST_TEST_DATABASE_URL to a database the test may ' +
-  'create schemas in, e.g. OUTPOST_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx vitest run';
-
 export interface TestSchema {
   /** Name of the new schema. */
   schema: string;

@@ -28,13 +28,20 @@ const APK_MEDIA_TYPE = 'application/vnd.android.package-archive';
 /**
  * Uploads an APK as the raw request body. It uses XMLHttpRequest because
  * fetch reports no upload progress; `onProgress` gets a fraction from 0 to 1.
- * Rejects with ApiError: 409 duplicate, 413 too large, 422 not an APK, or
+ * Rejects with ApiError: 409 duplicate or signer change, 413 too large, 422 not an APK, or
  * status 0 when the connection fails.
  */
-export function uploadApk(file: File, onProgress: (fraction: number) => void): Promise<UploadResult> {
+export function uploadApk(
+  file: File,
+  onProgress: (fraction: number) => void,
+  options: { confirmSignerChange?: boolean } = {},
+): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', apiUrl('apps/upload', { fileName: file.name }));
+    // Without confirmSignerChange an APK signed by another key than the
+    // package's earlier versions gets 409 signer_changed.
+    const query = { fileName: file.name, confirmSignerChange: options.confirmSignerChange ? true : undefined };
+    xhr.open('POST', apiUrl('apps/upload', query));
     xhr.setRequestHeader('Content-Type', APK_MEDIA_TYPE);
     xhr.setRequestHeader('Accept', 'application/json');
     for (const [name, value] of Object.entries(csrfHeaders('POST'))) xhr.setRequestHeader(name, value);

@@ -15,6 +15,7 @@ const NAV_ITEMS: NavItem[] = [
   { path: '/devices', label: () => i18n.t('Devices') },
   { path: '/apps', label: () => i18n.t('Apps') },
   { path: '/policies', label: () => i18n.t('Policies') },
+  { path: '/rollouts', label: () => i18n.t('Rollouts') },
   { path: '/enrolment', label: () => i18n.t('Enrolment') },
   { path: '/audit', label: () => i18n.t('Audit trail') },
 ];

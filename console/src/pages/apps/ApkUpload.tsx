@@ -1,5 +1,5 @@
 import i18n from '@dhis2/d2-i18n';
-import { FileInput, LinearLoader, NoticeBox } from '@dhis2/ui';
+import { Button, FileInput, LinearLoader, NoticeBox } from '@dhis2/ui';
 import { useState } from 'react';
 
 import { uploadApk, type UploadResult } from '../../api/apps.js';
@@ -12,11 +12,18 @@ type UploadState =
   | { kind: 'idle' }
   | { kind: 'uploading'; fileName: string; percent: number }
   | { kind: 'done'; result: UploadResult }
-  | { kind: 'failed'; fileName: string; error: unknown };
+  | { kind: 'failed'; file: File; error: unknown };
+
+function isSignerChange(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 409 && error.code === 'signer_changed';
+}
 
 /** Returns the notice title of an upload failure; the server's message below it gives the reason and the fix. */
 function uploadErrorTitle(error: unknown, fileName: string): string {
   const status = error instanceof ApiError ? error.status : null;
+  if (isSignerChange(error)) {
+    return i18n.t('{{fileName}} is signed by another key than the earlier versions of its package', { fileName });
+  }
   switch (status) {
     case 409:
       return i18n.t('{{fileName}}: this version is already in the catalogue', { fileName });
@@ -38,16 +45,18 @@ function uploadErrorText(error: unknown): string {
 export function ApkUpload({ onUploaded }: { onUploaded: () => void }) {
   const [state, setState] = useState<UploadState>({ kind: 'idle' });
 
-  const upload = async (file: File) => {
+  const upload = async (file: File, confirmSignerChange = false) => {
     setState({ kind: 'uploading', fileName: file.name, percent: 0 });
     try {
-      const result = await uploadApk(file, (fraction) =>
-        setState({ kind: 'uploading', fileName: file.name, percent: Math.round(fraction * 100) }),
+      const result = await uploadApk(
+        file,
+        (fraction) => setState({ kind: 'uploading', fileName: file.name, percent: Math.round(fraction * 100) }),
+        { confirmSignerChange },
       );
       setState({ kind: 'done', result });
       onUploaded();
     } catch (error) {
-      setState({ kind: 'failed', fileName: file.name, error });
+      setState({ kind: 'failed', file, error });
     }
   };
 
@@ -92,8 +101,20 @@ export function ApkUpload({ onUploaded }: { onUploaded: () => void }) {
         </NoticeBox>
       )}
       {state.kind === 'failed' && (
-        <NoticeBox error title={uploadErrorTitle(state.error, state.fileName)} dataTest="upload-error">
+        <NoticeBox error title={uploadErrorTitle(state.error, state.file.name)} dataTest="upload-error">
           {uploadErrorText(state.error)}
+          {isSignerChange(state.error) && (
+            <div className={styles.confirm}>
+              <p>
+                {i18n.t(
+                  'Phones that run an earlier version cannot update to this file: Android rejects an update signed by another key. Upload it anyway only if you mean to install it on new or wiped phones.',
+                )}
+              </p>
+              <Button destructive small onClick={() => void upload(state.file, true)} dataTest="upload-anyway">
+                {i18n.t('Upload anyway')}
+              </Button>
+            </div>
+          )}
         </NoticeBox>
       )}
     </Section>

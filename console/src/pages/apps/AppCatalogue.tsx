@@ -1,5 +1,13 @@
 import i18n from '@dhis2/d2-i18n';
-import { DataTable, DataTableBody, DataTableCell, DataTableColumnHeader, DataTableHead, DataTableRow } from '@dhis2/ui';
+import {
+  DataTable,
+  DataTableBody,
+  DataTableCell,
+  DataTableColumnHeader,
+  DataTableHead,
+  DataTableRow,
+  Tag,
+} from '@dhis2/ui';
 
 import { appVersionDownloadUrl } from '../../api/apps.js';
 import type { App, AppVersion } from '../../api/types.js';
@@ -13,7 +21,15 @@ function schemesText(schemes: AppVersion['signatureSchemes']): string {
   return Array.isArray(schemes) ? schemes.join(', ') : schemes;
 }
 
-function VersionCells({ version }: { version: AppVersion }) {
+/**
+ * Returns true when a version with a lower versionCode in the same package
+ * has another signer, so phones running that version cannot update to it.
+ */
+export function signerDiffersFromEarlier(version: AppVersion, versions: AppVersion[]): boolean {
+  return versions.some((other) => other.versionCode < version.versionCode && other.signerSha256 !== version.signerSha256);
+}
+
+function VersionCells({ version, signerChanged }: { version: AppVersion; signerChanged: boolean }) {
   return (
     <>
       <DataTableCell>
@@ -27,6 +43,13 @@ function VersionCells({ version }: { version: AppVersion }) {
       <DataTableCell>
         <code title={version.signerSha256}>{version.signerSha256.slice(0, SHORT_DIGEST_LENGTH)}…</code>
         <div className={styles.schemes}>{schemesText(version.signatureSchemes)}</div>
+        {signerChanged && (
+          <div title={i18n.t('Phones that run an earlier version cannot update to this one.')}>
+            <Tag negative dataTest="signer-changed">
+              {i18n.t('Signer differs from earlier versions')}
+            </Tag>
+          </div>
+        )}
       </DataTableCell>
       <DataTableCell>{formatTime(version.createdAt)}</DataTableCell>
       <DataTableCell>
@@ -68,7 +91,7 @@ export function AppCatalogue({ apps }: { apps: App[] }) {
                   <div className={styles.package}>{app.packageName}</div>
                 </DataTableCell>
               )}
-              <VersionCells version={version} />
+              <VersionCells version={version} signerChanged={signerDiffersFromEarlier(version, app.versions)} />
             </DataTableRow>
           )),
         )}

@@ -9,8 +9,9 @@ import { hasRole, useUser } from '../../session.js';
 import { useApiData } from '../../use-api-data.js';
 import { ApkUpload } from './ApkUpload.js';
 import { AppCatalogue } from './AppCatalogue.js';
+import { ReleaseImport } from './ReleaseImport.js';
 
-/** App catalogue and, for admins, APK upload. */
+/** App catalogue and, for admins, APK upload and release import. */
 export function AppsPage() {
   const user = useUser();
   const apps = useApiData(fetchApps, []);
@@ -19,6 +20,7 @@ export function AppsPage() {
     <>
       <PageHeader title={i18n.t('Apps')} />
       {hasRole(user, 'admin') && <ApkUpload onUploaded={apps.reload} />}
+      {hasRole(user, 'admin') && <ReleaseImport onImported={apps.reload} />}
       <Section title={i18n.t('Catalogue')}>
         <ErrorNotice error={apps.error} title={i18n.t('The catalogue could not be loaded')} />
         {apps.data === undefined && apps.loading && <Loading />}
