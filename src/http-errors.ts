@@ -36,7 +36,7 @@ function errorCode(status: number): string {
   return ERROR_CODES[status] ?? 'client_error';
 }
 
-/** Answers URLs the router cannot decode, and over-long path parameters, in the documented error shape. */
+/** Sends the documented error shape for URLs the router cannot decode and for over-long path parameters. */
 export function handleFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
   const status = error.statusCode ?? 400;
   const message =

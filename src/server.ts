@@ -40,7 +40,7 @@ export async function startServer(config: OutpostConfig, logger: Logger, options
   if (leftovers > 0) logger.warn({ files: leftovers }, 'removed unfinished uploads from an earlier run');
 
   // On PostgreSQL, several processes may serve the phones, so wake-ups
-  // travel through LISTEN/NOTIFY to the process that holds each poll.
+  // travel through LISTEN/NOTIFY to the process that has each poll open.
   const longPoll = isPostgresUrl(config.databaseUrl)
     ? await createPgNotifyHub({ databaseUrl: config.databaseUrl, db, logger })
     : undefined;

@@ -15,7 +15,7 @@ import type { Database } from './schema.js';
 export type Db = Kysely<Database>;
 
 /**
- * SQLite can roll back schema changes, but Kysely's SQLite adapter says it
+ * SQLite can roll back schema changes, but Kysely's SQLite adapter reports it
  * cannot, so its Migrator would run migrations outside a transaction and a
  * failed migration would leave half its changes behind. This adapter lets
  * the Migrator wrap migrations in a transaction, as on PostgreSQL.
