@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { sql } from 'kysely';
 
 import { registerAdminApi } from './admin-api/index.js';
 import { registerAgentApi } from './agent-api/index.js';
@@ -10,6 +11,7 @@ import { routePrefix } from './config.js';
 import { registerConsole } from './console-static.js';
 import type { AppContext } from './context.js';
 import { handleError, handleFrameworkError } from './http-errors.js';
+import { LogThrottle } from './push/mqtt/log-throttle.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 /** Directory of the built console, found from the repository root so source and compiled runs agree. */
@@ -54,11 +56,46 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const health = async () => ({ status: ready ? 'ok' : 'starting', openLongPolls: ctx.push.openPollCount() });
   app.get('/healthz', health);
 
+  // Probes repeat every few seconds, so a failing database is logged once a minute.
+  const readinessLog = new LogThrottle(ctx.logger, 60_000, ctx.now);
+  const readiness = async (_request: unknown, reply: FastifyReply) => checkReadiness(ctx, readinessLog, reply);
+  app.get('/readyz', readiness);
+
   const prefix = routePrefix(ctx.config);
-  if (prefix !== '') app.get(`${prefix}/healthz`, health);
+  if (prefix !== '') {
+    app.get(`${prefix}/healthz`, health);
+    app.get(`${prefix}/readyz`, readiness);
+  }
 
   await app.register(async (scope) => registerAgentApi(scope, ctx), { prefix });
   await app.register(async (scope) => registerAdminApi(scope, ctx), { prefix: `${prefix}/api` });
   await app.register(async (scope) => registerConsole(scope, ctx, CONSOLE_DIST_DIR, prefix), { prefix });
   return app;
+}
+
+// A load balancer probes often and gives up after a few seconds, so a
+// database that hangs must fail the probe rather than hold it.
+const READINESS_TIMEOUT_MS = 2_000;
+
+/**
+ * Sends 200 when the database runs a trivial query, else 503 with the
+ * reason. Unlike /healthz, which only tells that the process is up, this
+ * tells a load balancer whether requests can be served.
+ */
+async function checkReadiness(ctx: AppContext, log: LogThrottle, reply: FastifyReply) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`database query timed out after ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
+  });
+
+  try {
+    await Promise.race([sql`select 1`.execute(ctx.store.db), timeout]);
+    return { status: 'ready' };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log.warn('database', { err: error }, 'readiness check failed: database unavailable');
+    return reply.code(503).send({ status: 'unavailable', reason: `Database check failed: ${reason}` });
+  } finally {
+    clearTimeout(timer);
+  }
 }

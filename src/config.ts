@@ -31,6 +31,12 @@ export interface OutpostConfig {
   rolloutMaxOffers: number;
   /** nginx `internal` location that serves APK files through X-Accel-Redirect, or null to send them from Outpost. */
   accelRedirectPrefix: string | null;
+  /** Reject agent requests whose X-Request-Signature does not match agentSecret. */
+  requireAgentSignature: boolean;
+  /** Agent requests per minute from one client address, downloads excluded. */
+  agentRequestsPerMinute: number;
+  /** Agent requests per minute naming one device id, downloads excluded. */
+  agentDeviceRequestsPerMinute: number;
 }
 
 /** Flag values from the command line; each overrides its environment variable. */
@@ -58,6 +64,14 @@ const DEFAULT_ONLINE_MINUTES = 20;
 // Three deliveries give a phone two more chances after a dropped download
 // or a full disk, while a phone that can never install stops costing data.
 const DEFAULT_ROLLOUT_MAX_OFFERS = 3;
+// By estimate a phone makes one request every two minutes, because it
+// renews a 240 s long poll and syncs, reports and fetches log rules every
+// 15 minutes. Many phones can share one carrier-grade NAT address, so 600
+// a minute leaves room for about a thousand phones behind one address.
+const DEFAULT_AGENT_REQUESTS_PER_MINUTE = 600;
+// One phone needs a handful of requests a minute even in a burst, such as
+// enrolment or a push that triggers a sync, a report and a new long poll.
+const DEFAULT_AGENT_DEVICE_REQUESTS_PER_MINUTE = 30;
 
 /** Environment variables, their meaning and default, for docs and `--help`. */
 export const ENVIRONMENT_SETTINGS = [
@@ -81,6 +95,9 @@ export const ENVIRONMENT_SETTINGS = [
   ['OUTPOST_MQTT_PORT', 'TCP port of the embedded MQTT broker; the stock agent connects to 31000', String(AGENT_MQTT_PORT)],
   ['OUTPOST_ROLLOUT_MAX_OFFERS', 'Config deliveries of a rollout version before a phone that never installs it counts as failed', String(DEFAULT_ROLLOUT_MAX_OFFERS)],
   ['OUTPOST_ACCEL_REDIRECT_PREFIX', 'nginx internal location that serves APK files via X-Accel-Redirect, e.g. /outpost-blobs', '(none: Outpost sends files)'],
+  ['OUTPOST_REQUIRE_AGENT_SIGNATURE', 'Reject agent config and polling requests without a valid X-Request-Signature: true or false', 'false'],
+  ['OUTPOST_AGENT_REQUESTS_PER_MINUTE', 'Agent requests per client address per minute, APK downloads excluded', String(DEFAULT_AGENT_REQUESTS_PER_MINUTE)],
+  ['OUTPOST_AGENT_DEVICE_REQUESTS_PER_MINUTE', 'Agent requests per device id per minute, APK downloads excluded', String(DEFAULT_AGENT_DEVICE_REQUESTS_PER_MINUTE)],
   ['OUTPOST_MQTT_URL', 'External broker URL with the login Outpost publishes with, mqtt://user:password@host:1883', '(none)'],
 ] as const;
 
@@ -134,6 +151,19 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Out
     mqtt: readMqttSettings(env),
     rolloutMaxOffers: readInteger('OUTPOST_ROLLOUT_MAX_OFFERS', env.OUTPOST_ROLLOUT_MAX_OFFERS, DEFAULT_ROLLOUT_MAX_OFFERS, 1, 100),
     accelRedirectPrefix: env.OUTPOST_ACCEL_REDIRECT_PREFIX?.trim().replace(/\/+$/, '') || null,
+    requireAgentSignature: readBoolean('OUTPOST_REQUIRE_AGENT_SIGNATURE', env.OUTPOST_REQUIRE_AGENT_SIGNATURE, false),
+    agentRequestsPerMinute: readInteger(
+      'OUTPOST_AGENT_REQUESTS_PER_MINUTE',
+      env.OUTPOST_AGENT_REQUESTS_PER_MINUTE,
+      DEFAULT_AGENT_REQUESTS_PER_MINUTE,
+      1,
+    ),
+    agentDeviceRequestsPerMinute: readInteger(
+      'OUTPOST_AGENT_DEVICE_REQUESTS_PER_MINUTE',
+      env.OUTPOST_AGENT_DEVICE_REQUESTS_PER_MINUTE,
+      DEFAULT_AGENT_DEVICE_REQUESTS_PER_MINUTE,
+      1,
+    ),
   };
 }
 
@@ -179,6 +209,14 @@ function readMqttSettings(env: Env): MqttSettings {
   }
 
   throw new ConfigError(`Invalid OUTPOST_MQTT_MODE "${mode}": expected off, embedded or external.`);
+}
+
+function readBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  const text = value?.trim().toLowerCase() ?? '';
+  if (text === '') return fallback;
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new ConfigError(`Invalid ${name} "${value}": expected true or false.`);
 }
 
 function readInteger(

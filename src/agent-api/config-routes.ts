@@ -6,6 +6,7 @@ import { EnrolOptionsSchema, type EnrolOptions } from '../domain/agent-reports.j
 import { deliverConfiguration, syncConfiguration } from '../services/agent/configuration.js';
 import { enrolDevice } from '../services/agent/enrolment.js';
 import { sendData, sendDeviceNotFound } from './envelope.js';
+import type { RequestSignatureCheck } from './request-signature.js';
 import type { UnknownDeviceLog } from './unknown-device-log.js';
 
 // A wildcard rather than a :deviceId parameter: the router rejects
@@ -27,11 +28,18 @@ type WildcardParams = Static<typeof WildcardParams>;
  * envelope's `detail` field gives the exact reason, and the server log
  * records it.
  */
-export function registerConfigRoutes(app: FastifyInstance, ctx: AppContext, unknownDevices: UnknownDeviceLog): void {
+export function registerConfigRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  unknownDevices: UnknownDeviceLog,
+  signatures: RequestSignatureCheck,
+): void {
   app.post<{ Params: WildcardParams; Body: EnrolOptions }>(
     CONFIG_PATH,
     { bodyLimit: ctx.config.agentBodyLimitBytes, schema: { params: WildcardParams, body: EnrolOptionsSchema } },
     async (request, reply) => {
+      if (!(await signatures.acceptConfigRequest(request, reply, request.params['*']))) return reply;
+
       const tokenId = request.body?.configuration?.trim() || null;
       const result = await enrolDevice(ctx, { deviceId: request.params['*'], tokenId, ip: request.ip });
       if (result.outcome === 'rejected') return sendDeviceNotFound(ctx, request, reply, result.reason);
@@ -43,6 +51,8 @@ export function registerConfigRoutes(app: FastifyInstance, ctx: AppContext, unkn
 
   app.get<{ Params: WildcardParams }>(CONFIG_PATH, { schema: { params: WildcardParams } }, async (request, reply) => {
     const deviceId = request.params['*'];
+    if (!(await signatures.acceptConfigRequest(request, reply, deviceId))) return reply;
+
     const config = await syncConfiguration(ctx, deviceId, request.ip);
     if (!config) {
       unknownDevices.record(deviceId, 'sync', request.ip);

@@ -6,6 +6,8 @@ import { registerDeviceLogRoutes } from './devicelog-routes.js';
 import { registerDownloadRoute } from './download-route.js';
 import { registerInfoRoute } from './info-route.js';
 import { registerPollingRoutes } from './polling-routes.js';
+import { registerAgentRateLimits } from './rate-limit.js';
+import { RequestSignatureCheck } from './request-signature.js';
 import { registerResetRoutes } from './reset-routes.js';
 import { UnknownDeviceLog } from './unknown-device-log.js';
 import { strictValidatorCompiler } from './validation.js';
@@ -20,10 +22,18 @@ export async function registerAgentApi(app: FastifyInstance, ctx: AppContext): P
   app.setValidatorCompiler(strictValidatorCompiler);
 
   const unknownDevices = new UnknownDeviceLog(ctx.logger, ctx.now);
-  registerConfigRoutes(app, ctx, unknownDevices);
-  registerInfoRoute(app, ctx, unknownDevices);
-  registerPollingRoutes(app, ctx, unknownDevices);
-  registerDeviceLogRoutes(app, ctx, unknownDevices);
-  registerResetRoutes(app, ctx, unknownDevices);
+  const signatures = new RequestSignatureCheck(ctx);
+
+  // The /rest routes share a child scope with the rate limits. Downloads
+  // stay outside it, because a phone on a poor link resumes one APK with
+  // many Range requests.
+  await app.register(async (limited) => {
+    await registerAgentRateLimits(limited, ctx);
+    registerConfigRoutes(limited, ctx, unknownDevices, signatures);
+    registerInfoRoute(limited, ctx, unknownDevices);
+    registerPollingRoutes(limited, ctx, unknownDevices, signatures);
+    registerDeviceLogRoutes(limited, ctx, unknownDevices);
+    registerResetRoutes(limited, ctx, unknownDevices);
+  });
   registerDownloadRoute(app, ctx);
 }

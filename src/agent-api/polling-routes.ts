@@ -5,10 +5,14 @@ import type { AppContext } from '../context.js';
 import type { PushMessage } from '../push/push-hub.js';
 import { requeuePush, waitForPush } from '../services/agent/polling.js';
 import { sendUnknownDevice } from './envelope.js';
+import type { RequestSignatureCheck } from './request-signature.js';
 import type { UnknownDeviceLog } from './unknown-device-log.js';
 
 const DeviceParams = Type.Object({ deviceId: Type.String({ minLength: 1 }) });
 type DeviceParams = Static<typeof DeviceParams>;
+
+const LONG_POLL_PATH = '/rest/notification/polling/';
+const SHORT_POLL_PATH = '/rest/notifications/device/';
 
 /**
  * Encodes messages as a polling response body. Unlike MQTT, polling carries each
@@ -24,20 +28,31 @@ export function pollingBody(messages: readonly PushMessage[]): string {
 }
 
 /** Registers the long poll the agent keeps open for push messages, and the short poll. */
-export function registerPollingRoutes(app: FastifyInstance, ctx: AppContext, unknownDevices: UnknownDeviceLog): void {
+export function registerPollingRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  unknownDevices: UnknownDeviceLog,
+  signatures: RequestSignatureCheck,
+): void {
   const holdMs = ctx.config.longPollHoldSeconds * 1000;
 
   app.get<{ Params: DeviceParams }>(
-    '/rest/notification/polling/:deviceId',
+    `${LONG_POLL_PATH}:deviceId`,
     { schema: { params: DeviceParams } },
-    async (request, reply) => poll(ctx, unknownDevices, request, holdMs, reply),
+    async (request, reply) => {
+      if (!(await signatures.acceptPollRequest(request, reply, LONG_POLL_PATH, request.params.deviceId))) return reply;
+      return poll(ctx, unknownDevices, request, holdMs, reply);
+    },
   );
 
   // The open-source agent never calls the short poll, which returns at once.
   app.get<{ Params: DeviceParams }>(
-    '/rest/notifications/device/:deviceId',
+    `${SHORT_POLL_PATH}:deviceId`,
     { schema: { params: DeviceParams } },
-    async (request, reply) => poll(ctx, unknownDevices, request, 0, reply),
+    async (request, reply) => {
+      if (!(await signatures.acceptPollRequest(request, reply, SHORT_POLL_PATH, request.params.deviceId))) return reply;
+      return poll(ctx, unknownDevices, request, 0, reply);
+    },
   );
 }
 
