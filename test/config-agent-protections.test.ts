@@ -7,7 +7,7 @@ describe('agent protection settings', () => {
     const config = loadConfig({}, {});
 
     expect(config.requireAgentSignature).toBe(false);
-    expect(config.agentRequestsPerMinute).toBe(600);
+    expect(config.agentRequestsPerMinute).toBe(6000);
     expect(config.agentDeviceRequestsPerMinute).toBe(30);
   });
 
