@@ -79,8 +79,8 @@ const READINESS_TIMEOUT_MS = 2_000;
 
 /**
  * Sends 200 when the database runs a trivial query, else 503 with the
- * reason. Unlike /healthz, which only tells that the process is up, this
- * tells a load balancer whether requests can be served.
+ * reason. Unlike /healthz, which only shows that the process is up, this
+ * shows a load balancer whether requests can be served.
  */
 async function checkReadiness(ctx: AppContext, log: LogThrottle, reply: FastifyReply) {
   let timer: NodeJS.Timeout | undefined;

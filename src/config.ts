@@ -67,7 +67,7 @@ const DEFAULT_ROLLOUT_MAX_OFFERS = 3;
 // By estimate a phone makes one request every two minutes, because it
 // renews a 240 s long poll and syncs, reports and fetches log rules every
 // 15 minutes. A national carrier's NAT can put thousands of phones behind
-// one address, so 6,000 a minute leaves room for about ten thousand; the
+// one address, so 6,000 a minute leaves room for about ten thousand. The
 // per-device limit is what stops a single misbehaving phone.
 const DEFAULT_AGENT_REQUESTS_PER_MINUTE = 6000;
 // One phone needs a handful of requests a minute even in a burst, such as

@@ -115,7 +115,7 @@ export function buildServerConfig(input: ConfigInput): BuiltConfig {
   const commands = planCommandDelivery(input.commands);
   const config: ServerConfig = { ...settingsFields(input.settings), applications, ...commands.flags };
 
-  // A phone told to use MQTT with no broker to reach would never be woken.
+  // A phone set to MQTT push with no broker to connect to would never be woken.
   if (!input.mqttAvailable) config.pushOptions = 'polling';
   return { config, commands, skippedPackages };
 }

@@ -21,7 +21,7 @@ const ReportedApplicationSchema = Type.Object({
 });
 
 const LocationSchema = Type.Object({
-  // A bigint column holds any safe integer; larger values would fail on PostgreSQL.
+  // A bigint column stores any safe integer; larger values would fail on PostgreSQL.
   ts: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
   lat: Type.Number({ minimum: -90, maximum: 90 }),
   lon: Type.Number({ minimum: -180, maximum: 180 }),

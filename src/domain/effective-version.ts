@@ -4,7 +4,7 @@ export interface CandidateVersion {
   minSdk: number | null;
 }
 
-/** How a device stands towards the rollout of its package's open rollout. */
+/** Position of a device in the open rollout of its package. */
 export interface RolloutStanding<V extends CandidateVersion> {
   target: V;
   /** The running rollout's current stage covers the device. */
@@ -27,7 +27,7 @@ export interface VersionDecisionInput<V extends CandidateVersion> {
   pinMaxVersionCode: number | null;
 }
 
-/** What the rollout means for the device in this decision. */
+/** Effect of the rollout on the device in this decision. */
 export type RolloutOutcome =
   | 'none'
   | 'not-selected'

@@ -12,7 +12,7 @@ export interface DeviceScope {
   deviceIds: readonly string[];
 }
 
-/** What scope matching needs to know of a device. */
+/** Device fields that scope matching reads. */
 export interface ScopedDevice {
   /** Device record id. */
   id: string;

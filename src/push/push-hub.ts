@@ -15,6 +15,6 @@ export interface PushHub {
   waitForMessages(deviceId: string, holdMs: number, signal: AbortSignal): Promise<PushMessage[]>;
   /** Number of long polls currently held open. */
   openPollCount(): number;
-  /** Answers every held poll with what is queued and releases connections; used at shutdown. */
+  /** Resolves every open poll with its queued messages and releases connections, at shutdown. */
   close(): void | Promise<void>;
 }

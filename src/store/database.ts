@@ -61,12 +61,12 @@ export function dialectOf(db: Db): DialectName {
   return dialect;
 }
 
-// Connections per process; each held only for one query or transaction, so
-// ten serve thousands of devices, and several processes stay under
+// Connections per process. Each is in use only for one query or transaction,
+// so ten serve thousands of devices, and several processes stay under
 // PostgreSQL's default max_connections of 100.
 const POSTGRES_POOL_SIZE = 10;
 
-// bigint (OID 20) holds times in milliseconds, far below 2^53, so it parses
+// bigint (OID 20) contains times in milliseconds, far below 2^53, so it parses
 // to a JavaScript number instead of pg's default string.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 

@@ -47,7 +47,7 @@ describe('enrol request without an enrolment code', () => {
     expect(detail.body.commands.find((command: { type: string }) => command.type === 'lock').state).not.toBe('expired');
   });
 
-  it('cannot move a phone record to another device id by naming the phone IMEI', async () => {
+  it('rejects re-binding by printed IMEI', async () => {
     expect((await enrol(server, 'field-phone-02', tokenId)).json.status).toBe('OK');
     await postJson(server, '/rest/public/sync/info', deviceInfo('field-phone-02', { imei: '356938035643809', serial: 'R58N91ABCDE' }));
 

@@ -146,7 +146,7 @@ async function createDevice(
   return { outcome: 'enrolled', device };
 }
 
-/** Answers an enrol request of a known device that brings no valid token, changing nothing but its contact time. */
+/** Handles an enrol request of a known device without a valid token by updating only its contact time. */
 async function keepEnrolment(store: Store, device: DeviceRow, request: EnrolmentRequest, now: number): Promise<EnrolmentResult> {
   await store.devices.update(device.id, { last_contact_at: now, external_ip: request.ip, updated_at: now });
   await store.audit.record(
