@@ -24,6 +24,8 @@ export interface FleetEnvironment {
   /** The agent app as provisioning installed it, with its version when known. */
   provisionedAgent: InstalledPackage;
   faults?: AgentFaults;
+  /** BuildConfig.MQTT_PORT of the simulated agent build; 31000 when absent. */
+  mqttPort?: number;
 }
 
 /** Faults injected into a fleet, to test how the server copes. */
@@ -41,6 +43,7 @@ export interface AgentFaults {
 export interface ServerConfig {
   applications?: ConfigApplication[] | null;
   pushOptions?: string | null;
+  keepaliveTime?: number | null;
   runDefaultLauncher?: boolean | null;
   factoryReset?: boolean | null;
   reboot?: boolean | null;

@@ -54,3 +54,16 @@ export const FACTORY_RESET_DURATION_MS = 5 * MINUTE;
 
 /** Pause after the first-sync retries are used up, before the next round. */
 export const FIRST_SYNC_GIVE_UP_PAUSE_MS = 15 * MINUTE;
+
+/** BuildConfig.MQTT_PORT of the public build: the broker port on the primary base URL's host. */
+export const DEFAULT_MQTT_PORT = 31000;
+
+/** MQTT keep-alive of the mqttWorker mode, whatever keepaliveTime says. */
+export const MQTT_WORKER_KEEPALIVE_SECONDS = 900;
+
+/** keepaliveTime values under this are ignored in favour of MQTT_DEFAULT_KEEPALIVE_SECONDS. */
+export const MQTT_MIN_KEEPALIVE_SECONDS = 30;
+export const MQTT_DEFAULT_KEEPALIVE_SECONDS = 300;
+
+/** Pause before the next MQTT connect after one failed. */
+export const MQTT_RECONNECT_AFTER_FAILURE_MS = 900 * SECOND;

@@ -11,6 +11,7 @@ import {
 import { requestConfig, type EnrolOptions, type FleetEnvironment, type ServerConfig } from './agent-calls.js';
 import { AgentDevice } from './agent-device.js';
 import type { DeviceProfile } from './device-profile.js';
+import { MqttListener, type MqttMode } from './mqtt-listener.js';
 import { PushListener } from './push-listener.js';
 import type { SeededRandom } from './random.js';
 import { newCounters, type AgentCounters, type AgentStatus, type AgentView } from './stats.js';
@@ -32,6 +33,7 @@ export class SimulatedAgent implements AgentView {
   /** Aborted when the phone reboots or is wiped, ending that boot's requests and long poll. */
   private session = new AbortController();
   private readonly push: PushListener;
+  private readonly mqtt: MqttListener;
   private syncing: Promise<void> | null = null;
   private syncRequested = false;
   private failedFirstSyncs = 0;
@@ -48,10 +50,16 @@ export class SimulatedAgent implements AgentView {
       onConfigUpdated: () => void this.requestSync(),
       onReboot: () => this.spawn(this.reboot()),
     });
+    this.mqtt = new MqttListener(env, this.device, this.counters, (messages) => this.push.handle(messages), this.lifetime.signal);
   }
 
   get deviceId(): string {
     return this.device.deviceId;
+  }
+
+  /** Whether the agent holds an MQTT connection now. */
+  get mqttConnected(): boolean {
+    return this.mqtt.connected;
   }
 
   get enrolled(): boolean {
@@ -72,6 +80,7 @@ export class SimulatedAgent implements AgentView {
     if (this.status !== 'device-not-found') this.status = 'stopped';
     this.session.abort();
     this.lifetime.abort();
+    this.mqtt.close();
     await Promise.allSettled([...this.tasks, this.syncing]);
   }
 
@@ -189,6 +198,7 @@ export class SimulatedAgent implements AgentView {
         this.counters.resets += 1;
         this.status = 'wiping';
         this.session.abort();
+        this.mqtt.close();
         // The drain loop that runs this sync enrols once the phone is back.
         if (await this.eraseAndBoot()) this.syncRequested = true;
         return;
@@ -199,10 +209,9 @@ export class SimulatedAgent implements AgentView {
     await this.device.applyApps(config.applications ?? [], signal);
     if (signal.aborted) return;
 
-    // NOTE: the simulator has no MQTT client, so with mqttWorker or mqttAlarm
-    // only the hourly sync check brings config changes.
     const polling = this.push.follow(config.pushOptions === 'polling' ? this.session : null);
     if (polling) this.spawn(polling);
+    this.mqtt.follow(mqttModeOf(config.pushOptions), config.keepaliveTime ?? undefined);
     await this.device.fetchLogRules(signal);
     await this.device.reportInfo(signal);
 
@@ -215,6 +224,7 @@ export class SimulatedAgent implements AgentView {
     this.counters.reboots += 1;
     this.status = 'rebooting';
     this.session.abort();
+    this.mqtt.close();
     if (!(await this.env.clock.sleep(REBOOT_DURATION_MS, this.lifetime.signal))) return;
 
     this.session = new AbortController();
@@ -263,4 +273,8 @@ export class SimulatedAgent implements AgentView {
     this.tasks.add(tracked);
     void tracked.then(() => this.tasks.delete(tracked));
   }
+}
+
+function mqttModeOf(pushOptions: string | null | undefined): MqttMode | null {
+  return pushOptions === 'mqttWorker' || pushOptions === 'mqttAlarm' ? pushOptions : null;
 }

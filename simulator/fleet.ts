@@ -29,6 +29,8 @@ export interface FleetOptions {
   /** Sockets for calls other than the long poll. */
   maxConnections?: number;
   faults?: AgentFaults;
+  /** MQTT broker port compiled into the simulated agent build; 31000 when absent. */
+  mqttPort?: number;
 }
 
 export interface Fleet {
@@ -82,6 +84,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       secret: options.secret ?? DEFAULT_AGENT_SECRET,
       provisionedAgent: await provisionAgentApp(http, urls, settings, provisioning.signal),
       ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.mqttPort ? { mqttPort: options.mqttPort } : {}),
     };
   } catch (error) {
     await http.close();

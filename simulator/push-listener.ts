@@ -71,7 +71,8 @@ export class PushListener {
     }
   }
 
-  private handle(messages: PushMessage[]): void {
+  /** Acts on push messages, whether they came by long poll or by MQTT. */
+  handle(messages: PushMessage[]): void {
     // One poll may carry several configUpdated entries, and one sync covers them.
     let configUpdated = false;
     for (const message of messages) {

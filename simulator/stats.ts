@@ -7,6 +7,8 @@ export interface AgentCounters {
   infos: number;
   infoFailures: number;
   polls: number;
+  /** Successful MQTT connections, reconnects included. */
+  mqttConnects: number;
   pushMessages: number;
   downloads: number;
   bytes: number;
@@ -37,6 +39,7 @@ export function newCounters(): AgentCounters {
     infos: 0,
     infoFailures: 0,
     polls: 0,
+    mqttConnects: 0,
     pushMessages: 0,
     downloads: 0,
     bytes: 0,

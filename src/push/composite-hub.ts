@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { LongPollHub } from './long-poll-hub.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { ExternalBroker } from './mqtt/external-broker.js';
-import { MqttPublisher } from './mqtt/publisher.js';
+import { EXTERNAL_BROKER_MAX_IN_FLIGHT, MqttPublisher } from './mqtt/publisher.js';
 import { AGENT_MQTT_PORT, type MqttSettings } from './mqtt/settings.js';
 import type { PushHub, PushMessage } from './push-hub.js';
 
@@ -104,7 +104,7 @@ export async function createPushHub(options: PushHubOptions): Promise<CompositeP
 
   if (mqtt.mode === 'external') {
     const external = await ExternalBroker.connect({ url: mqtt.url, logger });
-    return new CompositePushHub(longPoll, new MqttPublisher(external, logger), logger);
+    return new CompositePushHub(longPoll, new MqttPublisher(external, logger, EXTERNAL_BROKER_MAX_IN_FLIGHT), logger);
   }
 
   const broker = await EmbeddedBroker.start({
