@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 
 import { migrationProvider } from './migrations/index.js';
 import { NulReplacementPlugin } from './nul-characters.js';
+import { StatementCachingDatabase } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -36,6 +37,7 @@ export type DialectName = 'sqlite' | 'postgres';
 
 const dialects = new WeakMap<Db, DialectName>();
 const pgliteInstances = new WeakMap<Db, PGlite>();
+const statementCaches = new WeakMap<Db, StatementCachingDatabase>();
 
 /**
  * Returns the in-process PostgreSQL behind a database opened here with a
@@ -133,7 +135,10 @@ function openSqlite(databaseUrl: string): Db {
   // only the last transactions before a power loss.
   sqlite.pragma('synchronous = NORMAL');
 
-  return remember(new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database: sqlite }) }), 'sqlite');
+  const database = new StatementCachingDatabase(sqlite);
+  const db = new Kysely<Database>({ dialect: new TransactionalSqliteDialect({ database }) });
+  statementCaches.set(db, database);
+  return remember(db, 'sqlite');
 }
 
 export interface MigrationOutcome {
@@ -144,6 +149,8 @@ export interface MigrationOutcome {
 export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
   const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: await migrationSchemaOf(db) });
   const { error, results } = await migrator.migrateToLatest();
+  // Statements prepared before a schema change may name dropped or rebuilt tables.
+  statementCaches.get(db)?.clear();
 
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
