@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { EnrolOptionsSchema, type EnrolOptions } from '../domain/agent-reports.js';
 import { deliverConfiguration, syncConfiguration } from '../services/agent/configuration.js';
 import { enrolDevice } from '../services/agent/enrolment.js';
-import { sendData, sendDeviceNotFound } from './envelope.js';
+import { sendConfigEnvelope, sendDeviceNotFound } from './envelope.js';
 import type { RequestSignatureCheck } from './request-signature.js';
 import type { UnknownDeviceLog } from './unknown-device-log.js';
 
@@ -42,10 +42,10 @@ export function registerConfigRoutes(
 
       const tokenId = request.body?.configuration?.trim() || null;
       const result = await enrolDevice(ctx, { deviceId: request.params['*'], tokenId, ip: request.ip });
-      if (result.outcome === 'rejected') return sendDeviceNotFound(ctx, request, reply, result.reason);
+      if (result.outcome === 'rejected') return sendDeviceNotFound(ctx, request, reply, result.reason, { signed: true });
 
       const config = await deliverConfiguration(ctx, result.device, request.ip);
-      return sendData(ctx, request, reply, config);
+      return sendConfigEnvelope(ctx, request, reply, { status: 'OK', message: null, data: config });
     },
   );
 
@@ -56,8 +56,8 @@ export function registerConfigRoutes(
     const config = await syncConfiguration(ctx, deviceId, request.ip);
     if (!config) {
       unknownDevices.record(deviceId, 'sync', request.ip);
-      return sendDeviceNotFound(ctx, request, reply);
+      return sendDeviceNotFound(ctx, request, reply, undefined, { signed: true });
     }
-    return sendData(ctx, request, reply, config);
+    return sendConfigEnvelope(ctx, request, reply, { status: 'OK', message: null, data: config });
   });
 }

