@@ -50,8 +50,10 @@ export interface ConfigFlags {
 
 export class ConfigError extends Error {}
 
-// Under the agent's 300 s long-poll read timeout with room for a slow proxy.
-const DEFAULT_LONG_POLL_HOLD_SECONDS = 240;
+// Under the agent's 300 s long-poll read timeout with 30 s for a slow proxy.
+// Holds of 255 s or more cut the long-poll bytes to a quarter of a 60 s hold,
+// because a phone pauses 5 s between polls: (255 + 5) / (60 + 5) = 4.
+const DEFAULT_LONG_POLL_HOLD_SECONDS = 270;
 const AGENT_LONG_POLL_READ_TIMEOUT_SECONDS = 300;
 // DHIS2 Capture APKs are about 40 MB; 500 MB leaves room for large XAPKs.
 const DEFAULT_MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
@@ -65,7 +67,7 @@ const DEFAULT_ONLINE_MINUTES = 20;
 // or a full disk, while a phone that can never install stops costing data.
 const DEFAULT_ROLLOUT_MAX_OFFERS = 3;
 // By estimate a phone makes one request every two minutes, because it
-// renews a 240 s long poll and syncs, reports and fetches log rules every
+// renews a 270 s long poll and syncs, reports and fetches log rules every
 // 15 minutes. A national carrier's NAT can put thousands of phones behind
 // one address, so 6,000 a minute leaves room for about ten thousand. The
 // per-device limit is what stops a single misbehaving phone.

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     const config = loadConfig({}, {});
     expect(config.port).toBe(8080);
     expect(config.host).toBe('127.0.0.1');
-    expect(config.longPollHoldSeconds).toBe(240);
+    expect(config.longPollHoldSeconds).toBe(270);
     expect(config.maxUploadBytes).toBe(500 * 1024 * 1024);
     expect(config.projectPath).toBe('');
     expect(config.dataDir.endsWith('/data')).toBe(true);
