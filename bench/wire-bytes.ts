@@ -3,10 +3,10 @@
 // defaults with the reference server's defaults, which Outpost emulates
 // with a 60-second poll hold and no compression.
 
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 
 import { AgentConnection, type Exchange, type WireBytes } from './lib/agent-connection.js';
-import { agentRequestText, deviceInfoTemplate, fillDeviceInfo, type AgentCall } from './lib/agent-requests.js';
+import { ACCEPT_GZIP_LINE, agentRequestText, deviceInfoTemplate, fillDeviceInfo, type AgentCall } from './lib/agent-requests.js';
 import { deviceIdOf, modelOf } from './lib/fleet-shape.js';
 import { startOutpost, type OutpostChild } from './lib/outpost-child.js';
 import type { FleetCopy, RunContext } from './lib/run-context.js';
@@ -26,6 +26,8 @@ export interface AnswerBody {
   call: AgentCall;
   bytes: number;
   gzipBytes: number;
+  /** Whether the answer already came gzipped. */
+  compressed: boolean;
 }
 
 export interface VariantResult {
@@ -65,6 +67,19 @@ const DEVICE_NUMBER = 1;
 // "Content-Encoding: gzip" and "Vary: Accept-Encoding" header lines.
 const COMPRESSION_HEADER_BYTES = 'Content-Encoding: gzip\r\n'.length + 'Vary: Accept-Encoding\r\n'.length;
 const COMPRESSION_THRESHOLD_BYTES = 1024;
+
+/**
+ * Outpost now gzips config answers and signs only those, so it can no
+ * longer play the reference server unchanged. The reference variant's
+ * phone leaves out Accept-Encoding, which keeps every answer uncompressed
+ * as the reference server sends it, and the model adds back the exact
+ * plaintext bytes of that request line and of the X-Response-Signature
+ * line the reference server's sync resource puts on device-report
+ * answers. TLS adds its framing per record, not per byte, so these sums
+ * are exact inside the records the measured exchanges already use.
+ */
+const ACCEPT_GZIP_LINE_BYTES = `${ACCEPT_GZIP_LINE}\r\n`.length;
+const SIGNATURE_LINE_BYTES = `X-Response-Signature: ${'0'.repeat(40)}\r\n`.length;
 // Margin over the hold before a poll without a response counts as failed.
 const POLL_TIMEOUT_MARGIN_MS = 30_000;
 
@@ -122,18 +137,19 @@ async function measureVariant(
 
     // First contact: a full handshake, then a sync burst.
     const first = await open(null);
-    const firstBurst = await syncBurst(first);
+    const withoutGzip = name === 'reference';
+    const firstBurst = await syncBurst(first, withoutGzip);
     const firstClose = await close(first);
 
     // A later sync burst on a resumed session: the steady state.
     const second = await open(first.session);
-    const burst = await syncBurst(second);
+    const burst = await syncBurst(second, withoutGzip);
     const secondClose = await close(second);
 
     // The poll connection: one poll held until the server sends an empty response.
     const pollConnection = await open(second.session ?? first.session);
-    const poll = await call(pollConnection, 'poll', holdSeconds * 1000 + POLL_TIMEOUT_MARGIN_MS);
-    const pollBody = JSON.parse(poll.response.body.toString('utf8')) as { status?: string; data?: unknown[] };
+    const poll = await call(pollConnection, 'poll', withoutGzip, holdSeconds * 1000 + POLL_TIMEOUT_MARGIN_MS);
+    const pollBody = JSON.parse(bodyText(poll)) as { status?: string; data?: unknown[] };
     if (poll.response.status !== 200 || pollBody.status !== 'OK' || (pollBody.data ?? []).length !== 0) {
       throw new Error(`The ${name} poll did not return an empty list: HTTP ${poll.response.status} ${poll.response.body.toString('utf8')}`);
     }
@@ -149,6 +165,7 @@ async function measureVariant(
       deviceInfo: bytesOf(burst.deviceInfo),
       poll: bytesOf(poll),
     };
+    if (withoutGzip) addReferenceLines(costs);
     return {
       name,
       costs,
@@ -157,8 +174,9 @@ async function measureVariant(
       pollSeconds: poll.seconds,
       answers: [burst.config, burst.logRules, burst.deviceInfo, poll].map((exchange, index) => ({
         call: (['config', 'logRules', 'deviceInfo', 'poll'] as const)[index] as AgentCall,
-        bytes: exchange.response.body.length,
-        gzipBytes: gzipSync(exchange.response.body).length,
+        bytes: Buffer.byteLength(bodyText(exchange)),
+        gzipBytes: gzipSync(bodyText(exchange)).length,
+        compressed: exchange.response.headers.get('content-encoding') === 'gzip',
       })),
       month: projectMonth(costs),
       monthWithoutResumption: projectMonth(costs, false),
@@ -173,18 +191,42 @@ async function measureVariant(
 type Burst = Record<'config' | 'logRules' | 'deviceInfo', Exchange>;
 
 /** Sends the calls of a configuration sync: the config, the log rules, then a device report. */
-async function syncBurst(connection: AgentConnection): Promise<Burst> {
-  const config = await call(connection, 'config');
-  const configBody = JSON.parse(config.response.body.toString('utf8')) as { status?: string };
-  if (configBody.status !== 'OK') throw new Error(`Config sync returned ${config.response.body.toString('utf8')}`);
-  return { config, logRules: await call(connection, 'logRules'), deviceInfo: await call(connection, 'deviceInfo') };
+async function syncBurst(connection: AgentConnection, withoutGzip: boolean): Promise<Burst> {
+  const config = await call(connection, 'config', withoutGzip);
+  const configBody = JSON.parse(bodyText(config)) as { status?: string };
+  if (configBody.status !== 'OK') throw new Error(`Config sync returned ${bodyText(config)}`);
+  return {
+    config,
+    logRules: await call(connection, 'logRules', withoutGzip),
+    deviceInfo: await call(connection, 'deviceInfo', withoutGzip),
+  };
 }
 
-function call(connection: AgentConnection, agentCall: AgentCall, timeoutMs?: number): Promise<Exchange> {
+function call(connection: AgentConnection, agentCall: AgentCall, withoutGzip: boolean, timeoutMs?: number): Promise<Exchange> {
   const deviceId = deviceIdOf(DEVICE_NUMBER);
   const deviceInfoBody = fillDeviceInfo(deviceInfoTemplate(), deviceId, DEVICE_NUMBER, Date.now());
-  const text = agentRequestText(agentCall, { host: SERVER_NAME, deviceId, cpu: modelOf(DEVICE_NUMBER).cpu, deviceInfoBody });
+  const text = agentRequestText(agentCall, {
+    host: SERVER_NAME,
+    deviceId,
+    cpu: modelOf(DEVICE_NUMBER).cpu,
+    deviceInfoBody,
+    withoutGzip,
+  });
   return connection.exchange(text, timeoutMs);
+}
+
+/** Returns a response body as text, decompressed when it came gzipped. */
+function bodyText(exchange: Exchange): string {
+  const body = exchange.response.headers.get('content-encoding') === 'gzip' ? gunzipSync(exchange.response.body) : exchange.response.body;
+  return body.toString('utf8');
+}
+
+/** Adds the request and answer lines the reference server's exchanges have and the measured ones lack. */
+function addReferenceLines(costs: MeasuredCosts): void {
+  for (const event of ['config', 'logRules', 'deviceInfo', 'poll'] as const) {
+    costs[event] = { ...costs[event], up: costs[event].up + ACCEPT_GZIP_LINE_BYTES };
+  }
+  costs.deviceInfo = { ...costs.deviceInfo, down: costs.deviceInfo.down + SIGNATURE_LINE_BYTES };
 }
 
 function bytesOf(exchange: Exchange): WireBytes {
@@ -202,7 +244,7 @@ function sameBytes(a: Burst, b: Burst): boolean {
 function estimateCompression(outpost: VariantResult, reference: VariantResult): CompressionEstimate {
   let saved = 0;
   for (const answer of outpost.answers) {
-    if (answer.bytes < COMPRESSION_THRESHOLD_BYTES) continue;
+    if (answer.compressed || answer.bytes < COMPRESSION_THRESHOLD_BYTES) continue;
     const perAnswer = answer.bytes - answer.gzipBytes - COMPRESSION_HEADER_BYTES;
     const line = outpost.month.lines.find((entry) => entry.event === answer.call);
     if (line && perAnswer > 0) saved += perAnswer * line.count;

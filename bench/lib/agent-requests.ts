@@ -60,8 +60,10 @@ export const AGENT_USER_AGENT = 'okhttp/3.14.9';
  * transparently.
  */
 export function okHttpHeaderLines(host: string): string[] {
-  return [`Host: ${host}`, 'Connection: Keep-Alive', 'Accept-Encoding: gzip', `User-Agent: ${AGENT_USER_AGENT}`];
+  return [`Host: ${host}`, 'Connection: Keep-Alive', ACCEPT_GZIP_LINE, `User-Agent: ${AGENT_USER_AGENT}`];
 }
+
+export const ACCEPT_GZIP_LINE = 'Accept-Encoding: gzip';
 
 /** The agent's calls an idle phone makes, as counted by the wire-bytes benchmark. */
 export type AgentCall = 'config' | 'logRules' | 'deviceInfo' | 'poll';
@@ -76,10 +78,11 @@ const SIGNATURE = 'D2C0F8E7A1B6C3D4E5F60718293A4B5C6D7E8F90';
  */
 export function agentRequestText(
   call: AgentCall,
-  options: { host: string; deviceId: string; cpu?: string; deviceInfoBody?: string },
+  options: { host: string; deviceId: string; cpu?: string; deviceInfoBody?: string; withoutGzip?: boolean },
 ): string {
   const id = encodeURIComponent(options.deviceId);
-  const okHttp = okHttpHeaderLines(options.host);
+  const allOkHttp = okHttpHeaderLines(options.host);
+  const okHttp = options.withoutGzip ? allOkHttp.filter((line) => line !== ACCEPT_GZIP_LINE) : allOkHttp;
   let lines: string[];
   let body = '';
   switch (call) {
