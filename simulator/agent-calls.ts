@@ -2,6 +2,7 @@
 // acts on. Failover to the secondary URL happens only when a call throws.
 
 import type { SimClock } from './clock.js';
+import type { ReportFaults } from './device-info.js';
 import type { DownloadResult, FleetHttp, HttpResponse } from './http-client.js';
 import type { ConfigApplication, InstalledPackage } from './installer.js';
 import type { AgentSettings } from './qr-extras.js';
@@ -28,8 +29,8 @@ export interface FleetEnvironment {
   mqttPort?: number;
 }
 
-/** Faults injected into a fleet, to test how the server copes. */
-export interface AgentFaults {
+/** Faults injected into a fleet, to test how the server copes; ReportFaults adds late and repeated reports. */
+export interface AgentFaults extends ReportFaults {
   /** Share of agents, 0 to 1, whose app installs always fail after the download. */
   installFailureShare?: number;
   /**

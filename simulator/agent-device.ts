@@ -6,10 +6,12 @@ import {
   type FleetEnvironment,
   type ServerConfig,
 } from './agent-calls.js';
-import { BatteryModel, buildDeviceInfo, LocationModel, type InstalledApp } from './device-info.js';
+import { BatteryModel, buildDeviceInfo, LocationModel, ReportDelivery, type InstalledApp } from './device-info.js';
+import { CommandEffects } from './commands.js';
 import type { DeviceProfile } from './device-profile.js';
 import { planInstall, sha256FromReprDigest, type ConfigApplication, type InstalledPackages } from './installer.js';
-import type { SeededRandom } from './random.js';
+import { seedFromText } from './movement.js';
+import { SeededRandom } from './random.js';
 import { ROUTES } from './server-urls.js';
 import type { AgentCounters } from './stats.js';
 
@@ -25,9 +27,13 @@ export class AgentDevice {
   locked = false;
   lockMessage: string | null = null;
   externalIp: string | null = null;
+  /** Effects of remote commands; a wipe keeps them, so tests can count across enrolments. */
+  readonly effects = new CommandEffects();
 
   private readonly battery: BatteryModel;
   private readonly location: LocationModel;
+  /** Late and repeated reports, as the fleet's faults ask. */
+  readonly reports: ReportDelivery;
   /** Chosen once per phone from the fleet's installFailureShare. */
   readonly installsFail: boolean;
 
@@ -40,7 +46,10 @@ export class AgentDevice {
     this.deviceId = this.provisionedDeviceId();
     this.installed = this.provisionedPackages();
     this.battery = new BatteryModel(random, env.clock.elapsed());
-    this.location = new LocationModel(random, profile.home);
+    // Movement and report faults draw from generators of their own, seeded
+    // by the phone's identity, so they leave the main sequence unchanged.
+    this.location = new LocationModel(new SeededRandom(seedFromText(`${profile.serial}/movement`)), profile.home);
+    this.reports = new ReportDelivery(new SeededRandom(seedFromText(`${profile.serial}/reports`)), env.faults);
     this.installsFail = random.next() < (env.faults?.installFailureShare ?? 0);
   }
 
@@ -94,9 +103,11 @@ export class AgentDevice {
 
   async reportInfo(signal: AbortSignal): Promise<void> {
     try {
-      const accepted = await sendDeviceInfo(this.env, this.deviceInfo(), signal);
-      if (accepted) this.counters.infos += 1;
-      else this.counters.infoFailures += 1;
+      for (const body of this.reports.plan(this.deviceInfo())) {
+        const accepted = await sendDeviceInfo(this.env, body, signal);
+        if (accepted) this.counters.infos += 1;
+        else this.counters.infoFailures += 1;
+      }
     } catch {
       if (signal.aborted) return;
       this.counters.networkErrors += 1;
@@ -126,6 +137,7 @@ export class AgentDevice {
   /** Resets the screen-lock password, then reports it. The agent ignores the response. */
   async confirmPasswordReset(signal: AbortSignal): Promise<void> {
     this.counters.passwordResets += 1;
+    if (typeof this.config?.passwordReset === 'string') this.effects.screenPasswords.push(this.config.passwordReset);
     await this.confirm(ROUTES.passwordReset(this.deviceId), this.deviceInfo(), signal);
   }
 
@@ -135,7 +147,7 @@ export class AgentDevice {
       deviceId: this.deviceId,
       profile: this.profile,
       battery: this.battery.read(this.env.clock.elapsed()),
-      location: this.location.next(),
+      location: this.location.next(this.env.clock.elapsed()),
       applications: this.reportedApps(),
       agentPackage: this.env.settings.agentPackage,
       defaultLauncher: this.config?.runDefaultLauncher !== true,

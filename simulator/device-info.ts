@@ -1,5 +1,6 @@
 import { LAUNCHER_TYPE } from './agent-constants.js';
 import type { DeviceProfile } from './device-profile.js';
+import { scatter, VillageRound, type Position } from './movement.js';
 import type { SeededRandom } from './random.js';
 
 const HOUR_MS = 3_600_000;
@@ -38,34 +39,79 @@ export class BatteryModel {
   }
 }
 
-// A health worker moves around their village: each fix is at most about
-// 300 m from the last and is pulled back when more than about 2 km from home.
-const STEP_DEGREES = 0.0027;
-const RANGE_DEGREES = 0.018;
-
-/** Last-known location drifting around the phone's home point. */
+/**
+ * Last-known location of a phone that follows its user's daily round
+ * (movement.ts), with the scatter of a real fix.
+ */
 export class LocationModel {
-  private lat: number;
-  private lon: number;
+  private readonly round: VillageRound;
 
   constructor(
     private readonly random: SeededRandom,
-    private readonly home: { lat: number; lon: number },
+    home: Position,
   ) {
-    this.lat = home.lat;
-    this.lon = home.lon;
+    this.round = new VillageRound(random, home);
   }
 
-  /** Moves one step and returns the fix as DeviceInfo.location, with a real epoch time. */
-  next(): { ts: number; lat: number; lon: number } {
-    this.lat = this.step(this.lat, this.home.lat);
-    this.lon = this.step(this.lon, this.home.lon);
-    return { ts: Date.now(), lat: round6(this.lat), lon: round6(this.lon) };
+  /**
+   * Returns the fix at a simulated time as DeviceInfo.location. The time
+   * taken is the real clock, because Outpost rejects fixes from the future
+   * and simulated time runs ahead of it.
+   */
+  next(simulatedNow: number): { ts: number; lat: number; lon: number } {
+    const position = scatter(this.random, this.round.positionAt(simulatedNow));
+    return { ts: Date.now(), lat: round6(position.lat), lon: round6(position.lon) };
   }
+}
 
-  private step(value: number, centre: number): number {
-    const moved = value + this.random.between(-STEP_DEGREES, STEP_DEGREES);
-    return Math.abs(moved - centre) > RANGE_DEGREES ? value + (centre - value) / 2 : moved;
+/** Report faults of a real network: reports that arrive late, after newer ones, or twice. */
+export interface ReportFaults {
+  /** Share of reports, 0 to 1, held back and sent after the next report. */
+  lateReportShare?: number;
+  /** Share of reports, 0 to 1, sent twice in a row, as after a retry whose response was lost. */
+  repeatedReportShare?: number;
+}
+
+/**
+ * Decides which device-info bodies go out at each report time. A late
+ * report waits for the next one and follows it, so Outpost receives the
+ * two fixes out of order. The choices come from the seeded generator given
+ * to the constructor.
+ */
+export class ReportDelivery {
+  private held: Record<string, unknown> | null = null;
+  /** Reports held back so far. */
+  lateReports = 0;
+  /** Reports sent a second time so far. */
+  repeatedReports = 0;
+  /** Distinct reports handed out for sending so far, each counted once however often it is sent. */
+  releasedReports = 0;
+
+  constructor(
+    private readonly random: SeededRandom,
+    private readonly faults: ReportFaults = {},
+  ) {}
+
+  /** Returns the bodies to send now, in order, for a new report `body`. */
+  plan(body: Record<string, unknown>): Array<Record<string, unknown>> {
+    const late = this.held;
+    this.held = null;
+
+    if (late === null && this.random.next() < (this.faults.lateReportShare ?? 0)) {
+      this.held = body;
+      this.lateReports += 1;
+      return [];
+    }
+
+    this.releasedReports += late === null ? 1 : 2;
+
+    const bodies = [body];
+    if (this.random.next() < (this.faults.repeatedReportShare ?? 0)) {
+      bodies.push(body);
+      this.repeatedReports += 1;
+    }
+    if (late !== null) bodies.push(late);
+    return bodies;
   }
 }
 

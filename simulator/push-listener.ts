@@ -1,6 +1,7 @@
 import { POLL_PAUSE_AFTER_ERROR_MS, POLL_PAUSE_AFTER_RESPONSE_MS } from './agent-constants.js';
 import { longPoll, type FleetEnvironment, type PushMessage } from './agent-calls.js';
 import type { AgentDevice } from './agent-device.js';
+import { applyPushCommand } from './commands.js';
 import type { AgentCounters } from './stats.js';
 
 export interface PushHandlers {
@@ -91,7 +92,8 @@ export class PushListener {
           break;
         }
         default:
-          // Other types act on the phone's screen or apps only, or are re-broadcast to companion apps.
+          // Other types act on the phone's apps, or are re-broadcast to companion apps.
+          applyPushCommand(message, this.device.installed, this.device.effects);
           break;
       }
     }

@@ -11,6 +11,7 @@ import { routePrefix } from './config.js';
 import { registerConsole } from './console-static.js';
 import type { AppContext } from './context.js';
 import { handleError, handleFrameworkError } from './http-errors.js';
+import { registerMetrics } from './metrics/index.js';
 import { LogThrottle } from './push/mqtt/log-throttle.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
@@ -45,6 +46,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   app.setErrorHandler(handleError);
   registerSecurityHeaders(app, ctx.config);
+  // Before the agent routes, so its request hook covers them.
+  registerMetrics(app, ctx);
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: 'not_found', message: `No route for ${request.method} ${request.url}.` });
   });

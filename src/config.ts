@@ -1,5 +1,12 @@
 import path from 'node:path';
 
+import { MAX_CONTACT_THRESHOLD_MINUTES } from './domain/contact-state.js';
+import {
+  checkTileUrlTemplate,
+  DEFAULT_MAP_TILE_ATTRIBUTION,
+  DEFAULT_MAP_TILE_URL,
+  type MapTileSettings,
+} from './domain/location-map-tiles.js';
 import { AGENT_MQTT_PORT, type MqttSettings } from './push/mqtt/settings.js';
 
 /** Settings of one Outpost process, read from flags and environment. */
@@ -21,7 +28,12 @@ export interface OutpostConfig {
   initialAdminPassword: string | null;
   sessionHours: number;
   loginAttemptsPerMinute: number;
+  /** Default minutes since last contact after which a device counts as late; the console setting overrides it. */
   onlineMinutes: number;
+  /** Default minutes since last contact after which a device counts as offline; the console setting overrides it. */
+  offlineMinutes: number;
+  /** Map tiles for the console: a Leaflet URL template with {z}, {x} and {y}, and the attribution the tile provider requires. */
+  mapTiles: MapTileSettings;
   logLevel: string;
   /** Proxies whose X-Forwarded-For is believed: fastify's trustProxy value. */
   trustProxy: boolean | string;
@@ -37,6 +49,10 @@ export interface OutpostConfig {
   agentRequestsPerMinute: number;
   /** Agent requests per minute naming one device id, downloads excluded. */
   agentDeviceRequestsPerMinute: number;
+  /** Bearer token that GET /metrics requires; null serves metrics to loopback clients only. */
+  metricsToken: string | null;
+  /** 32-byte key that encrypts stored secrets such as the DHIS2 token; null: a key file in dataDir. */
+  secretKey: Buffer | null;
 }
 
 /** Flag values from the command line; each overrides its environment variable. */
@@ -46,6 +62,7 @@ export interface ConfigFlags {
   dataDir?: string;
   publicUrl?: string;
   databaseUrl?: string;
+  secretKey?: string;
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +80,10 @@ const DEFAULT_AGENT_BODY_LIMIT_BYTES = 1024 * 1024;
 const DEFAULT_AGENT_SECRET = 'changeme-C3z9vi54';
 // The agent reports every 15 minutes; 20 allows one late report.
 const DEFAULT_ONLINE_MINUTES = 20;
+// The agent reports every 15 minutes and forces a config sync when the last
+// one is over an hour old. Two hours of silence means about eight missed
+// reports and a missed forced sync, so the phone is off or out of coverage.
+const DEFAULT_OFFLINE_MINUTES = 120;
 // Three deliveries give a phone two more chances after a dropped download
 // or a full disk, while a phone that can never install stops costing data.
 const DEFAULT_ROLLOUT_MAX_OFFERS = 3;
@@ -90,7 +111,10 @@ export const ENVIRONMENT_SETTINGS = [
   ['OUTPOST_ADMIN_PASSWORD', 'Password of the first admin user; random when unset', '(random, printed once)'],
   ['OUTPOST_SESSION_HOURS', 'Hours a console session lasts', '12'],
   ['OUTPOST_LOGIN_ATTEMPTS_PER_MINUTE', 'Login attempts per client address per minute', '10'],
-  ['OUTPOST_ONLINE_MINUTES', 'Minutes since last contact for a device to count as online', String(DEFAULT_ONLINE_MINUTES)],
+  ['OUTPOST_ONLINE_MINUTES', 'Minutes since last contact for a device to count as online; later it is late. Default until set in the console', String(DEFAULT_ONLINE_MINUTES)],
+  ['OUTPOST_OFFLINE_MINUTES', 'Minutes since last contact after which a device counts as offline; above OUTPOST_ONLINE_MINUTES. Default until set in the console', String(DEFAULT_OFFLINE_MINUTES)],
+  ['OUTPOST_MAP_TILE_URL', 'Map tile URL template with {z}, {x} and {y} (and optionally {s}) for the console maps', DEFAULT_MAP_TILE_URL],
+  ['OUTPOST_MAP_TILE_ATTRIBUTION', 'Attribution text the tile provider requires, shown on every map', DEFAULT_MAP_TILE_ATTRIBUTION],
   ['OUTPOST_LOG_LEVEL', 'pino log level', 'info'],
   ['OUTPOST_TRUST_PROXY', 'Proxy addresses whose X-Forwarded-For is believed: loopback, none, or addresses and CIDRs', 'loopback'],
   ['OUTPOST_MQTT_MODE', 'MQTT push: off, embedded (broker inside Outpost) or external', 'off'],
@@ -102,6 +126,8 @@ export const ENVIRONMENT_SETTINGS = [
   ['OUTPOST_AGENT_REQUESTS_PER_MINUTE', 'Agent requests per client address per minute, APK downloads excluded', String(DEFAULT_AGENT_REQUESTS_PER_MINUTE)],
   ['OUTPOST_AGENT_DEVICE_REQUESTS_PER_MINUTE', 'Agent requests per device id per minute, APK downloads excluded', String(DEFAULT_AGENT_DEVICE_REQUESTS_PER_MINUTE)],
   ['OUTPOST_MQTT_URL', 'External broker URL with the login Outpost publishes with, mqtt://user:password@host:1883', '(none)'],
+  ['OUTPOST_METRICS_TOKEN', 'Bearer token Prometheus sends to GET /metrics; at least 16 characters', '(none: loopback clients only)'],
+  ['OUTPOST_SECRET_KEY', 'Key that encrypts stored secrets such as the DHIS2 token: 32 bytes as 64 hex digits or base64. Set the same value on every process that shares a PostgreSQL database', '(generated once into DATA_DIR/secret.key)'],
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -148,7 +174,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Out
       10,
       1,
     ),
-    onlineMinutes: readInteger('OUTPOST_ONLINE_MINUTES', env.OUTPOST_ONLINE_MINUTES, DEFAULT_ONLINE_MINUTES, 1),
+    ...readContactMinutes(env),
+    mapTiles: readMapTiles(env),
     logLevel: env.OUTPOST_LOG_LEVEL ?? 'info',
     trustProxy: readTrustProxy(env.OUTPOST_TRUST_PROXY),
     mqtt: readMqttSettings(env),
@@ -167,7 +194,43 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Out
       DEFAULT_AGENT_DEVICE_REQUESTS_PER_MINUTE,
       1,
     ),
+    secretKey: readSecretKey(flags.secretKey ?? env.OUTPOST_SECRET_KEY),
+    metricsToken: readMetricsToken(env.OUTPOST_METRICS_TOKEN),
   };
+}
+
+// A token shorter than 16 characters could be guessed by a scraper that
+// retries; a random 32-character token is the suggested form.
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function readMetricsToken(value: string | undefined): string | null {
+  const token = value?.trim() ?? '';
+  if (token === '') return null;
+  // The token is a secret, so the message gives its length only.
+  if (token.length < MIN_METRICS_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `Invalid OUTPOST_METRICS_TOKEN: it has ${token.length} characters, fewer than ${MIN_METRICS_TOKEN_LENGTH}; ` +
+        'use a random value such as the output of openssl rand -hex 16.',
+    );
+  }
+  return token;
+}
+
+// AES-256 takes a 256-bit key.
+const SECRET_KEY_BYTES = 32;
+
+/** Reads a 32-byte key given as 64 hex digits or as base64; the message never repeats the value. */
+function readSecretKey(value: string | undefined): Buffer | null {
+  const text = value?.trim() ?? '';
+  if (text === '') return null;
+
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== SECRET_KEY_BYTES || (!/^[0-9a-fA-F]{64}$/.test(text) && !/^[A-Za-z0-9+/_-]+={0,2}$/.test(text))) {
+    throw new ConfigError(
+      'Invalid OUTPOST_SECRET_KEY: give 32 random bytes as 64 hex digits or as base64, for example the output of `openssl rand -hex 32`.',
+    );
+  }
+  return key;
 }
 
 /**
@@ -212,6 +275,30 @@ function readMqttSettings(env: Env): MqttSettings {
   }
 
   throw new ConfigError(`Invalid OUTPOST_MQTT_MODE "${mode}": expected off, embedded or external.`);
+}
+
+/** Reads the default contact-state thresholds; late must come before offline. */
+function readContactMinutes(env: Env): { onlineMinutes: number; offlineMinutes: number } {
+  const max = MAX_CONTACT_THRESHOLD_MINUTES;
+  const onlineMinutes = readInteger('OUTPOST_ONLINE_MINUTES', env.OUTPOST_ONLINE_MINUTES, DEFAULT_ONLINE_MINUTES, 1, max - 1);
+  const offlineDefault = Math.max(DEFAULT_OFFLINE_MINUTES, onlineMinutes + 1);
+  const offlineMinutes = readInteger('OUTPOST_OFFLINE_MINUTES', env.OUTPOST_OFFLINE_MINUTES, offlineDefault, 2, max);
+
+  if (offlineMinutes <= onlineMinutes) {
+    throw new ConfigError(
+      `Invalid OUTPOST_OFFLINE_MINUTES "${offlineMinutes}": it must be greater than OUTPOST_ONLINE_MINUTES (${onlineMinutes}).`,
+    );
+  }
+  return { onlineMinutes, offlineMinutes };
+}
+
+function readMapTiles(env: Env): MapTileSettings {
+  const urlTemplate = env.OUTPOST_MAP_TILE_URL?.trim() || DEFAULT_MAP_TILE_URL;
+  const problem = checkTileUrlTemplate(urlTemplate);
+  if (problem) throw new ConfigError(`Invalid OUTPOST_MAP_TILE_URL "${urlTemplate}": ${problem}`);
+
+  const attribution = env.OUTPOST_MAP_TILE_ATTRIBUTION?.trim() || DEFAULT_MAP_TILE_ATTRIBUTION;
+  return { urlTemplate, attribution };
 }
 
 function readBoolean(name: string, value: string | undefined, fallback: boolean): boolean {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 
 import { routePrefix, type OutpostConfig } from './config.js';
+import { tileImageSource } from './domain/location-map-tiles.js';
 
 /**
  * Content-Security-Policy of the console and the API documentation. Both
@@ -23,6 +24,16 @@ export const CONSOLE_CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * Returns the console policy with the map tile server added to img-src, so
+ * the console maps can show the configured tiles.
+ */
+export function consoleContentSecurityPolicy(config: OutpostConfig): string {
+  const tileSource = tileImageSource(config.mapTiles.urlTemplate);
+  if (!tileSource) return CONSOLE_CONTENT_SECURITY_POLICY;
+  return CONSOLE_CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", `img-src 'self' data: ${tileSource}`);
+}
 
 /**
  * Max-age of Strict-Transport-Security: one year, the value browsers'
@@ -57,7 +68,7 @@ const AGENT_HEADERS: Record<string, string> = { 'x-content-type-options': 'nosni
  */
 export function registerSecurityHeaders(app: FastifyInstance, config: OutpostConfig): void {
   const base = baseHeaders(config);
-  const withPolicy = { ...base, 'content-security-policy': CONSOLE_CONTENT_SECURITY_POLICY };
+  const withPolicy = { ...base, 'content-security-policy': consoleContentSecurityPolicy(config) };
   const agentPrefixes = [`${routePrefix(config)}/rest/`, `${routePrefix(config)}/files/`];
 
   // A listener on the Node server runs before Fastify receives the request, so

@@ -10,6 +10,7 @@ import type { AppContext } from './context.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 import { serverJobs } from './jobs/index.js';
 import { JobScheduler } from './jobs/scheduler.js';
+import { instrumentJobs, metricsFor } from './metrics/index.js';
 import { createPushHub } from './push/composite-hub.js';
 import { createPgNotifyHub } from './push/pg-notify-hub.js';
 import { isPostgresUrl, migrateToLatest, openDatabase } from './store/database.js';
@@ -60,7 +61,7 @@ export async function startServer(config: OutpostConfig, logger: Logger, options
     now: options.now ?? Date.now,
   };
 
-  const scheduler = new JobScheduler({ store: ctx.store, logger, jobs: serverJobs(ctx), now: () => ctx.now() });
+  const scheduler = new JobScheduler({ store: ctx.store, logger, jobs: instrumentJobs(serverJobs(ctx), metricsFor(ctx)), now: () => ctx.now() });
   let app: FastifyInstance;
   try {
     await ensureFirstAdmin(ctx, options.announce ?? (() => {}));

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { PushMessage } from '../push/push-hub.js';
 import { requeuePush, waitForPush } from '../services/agent/polling.js';
+import { filterPushDelivery } from '../services/agent/push-commands.js';
 import { sendUnknownDevice } from './envelope.js';
 import type { RequestSignatureCheck } from './request-signature.js';
 import type { UnknownDeviceLog } from './unknown-device-log.js';
@@ -88,5 +89,6 @@ async function poll(
     reply.hijack();
     return;
   }
-  return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(pollingBody(messages));
+  const deliverable = await filterPushDelivery(ctx, deviceId, messages);
+  return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(pollingBody(deliverable));
 }

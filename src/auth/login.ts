@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import { isConsoleRole } from '../domain/roles.js';
 import type { Caller } from './caller.js';
+import { loadUserScope } from './scope.js';
 import { hashPassword, randomPassword, verifyPassword } from './passwords.js';
 
 let decoyHash: Promise<string> | null = null;
@@ -20,6 +21,6 @@ export async function checkCredentials(ctx: AppContext, username: string, passwo
   }
 
   const valid = await verifyPassword(user.password_hash, password);
-  if (!valid || user.disabled !== 0 || !isConsoleRole(user.role)) return null;
-  return { userId: user.id, username: user.username, role: user.role };
+  if (!valid || user.disabled !== 0 || user.auth_source !== 'local' || !isConsoleRole(user.role)) return null;
+  return { userId: user.id, username: user.username, role: user.role, scope: await loadUserScope(ctx, user.id) };
 }

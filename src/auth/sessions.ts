@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { isConsoleRole } from '../domain/roles.js';
 import { newToken } from '../store/ids.js';
 import type { Caller } from './caller.js';
+import { loadUserScope } from './scope.js';
 
 /** Name of the cookie that carries the session token. */
 export const SESSION_COOKIE = 'outpost_session';
@@ -54,7 +55,7 @@ export async function findSession(ctx: AppContext, token: string): Promise<Activ
   if (!user || user.disabled !== 0 || !isConsoleRole(user.role)) return null;
 
   return {
-    caller: { userId: user.id, username: user.username, role: user.role },
+    caller: { userId: user.id, username: user.username, role: user.role, scope: await loadUserScope(ctx, user.id) },
     csrfToken: session.csrf_token,
     expiresAt: session.expires_at,
   };

@@ -120,3 +120,22 @@ function payloadText(payload: unknown, keys: string[]): string | null {
   }
   return null;
 }
+
+/** Configuration fields that lost mode sets, over the policy's own. */
+export interface LostModeFlags {
+  lock: true;
+  lockMessage?: string;
+  /** Starts the agent's location service, which keeps the reported last-known position fresh. */
+  requestUpdates: 'gps';
+}
+
+/**
+ * Returns the fields of a device in lost mode: locked with its message, and
+ * asking for GPS location updates. They override the device's open
+ * commands, so a lost phone stays locked until lost mode ends.
+ */
+export function lostModeFlags(message: string | null): LostModeFlags {
+  const flags: LostModeFlags = { lock: true, requestUpdates: 'gps' };
+  if (message !== null) flags.lockMessage = message;
+  return flags;
+}

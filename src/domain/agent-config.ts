@@ -1,4 +1,5 @@
 import { planCommandDelivery, type CommandDelivery, type OpenCommand } from './agent-commands.js';
+import { effectiveSettings, normalizeRestrictionLists, type PolicyOverrides } from './policy-rules.js';
 import { defaultPolicySettings, type PolicySettings } from './policy-settings.js';
 
 /** An app entry of the agent configuration, in the agent's field names. */
@@ -59,8 +60,24 @@ export interface ServerConfig {
   /** Background (agent) mode: keep the phone's own home screen. */
   runDefaultLauncher: boolean;
   title: string;
+  displayStatus: boolean;
+  /** Open the Wi-Fi settings when the server cannot be reached. */
+  showWifi: boolean;
+  permissive: boolean;
+  autostartForeground: boolean;
+  backgroundColor?: string;
+  textColor?: string;
+  iconSize?: number;
+  /** Kiosk fields: only a paid agent build acts on them. */
   kioskMode: boolean;
   mainApp?: string;
+  kioskHome?: boolean;
+  kioskRecents?: boolean;
+  kioskNotifications?: boolean;
+  kioskSystemInfo?: boolean;
+  kioskKeyguard?: boolean;
+  kioskLockButtons?: boolean;
+  lockStatusBar?: boolean;
   applications: AgentApplication[];
   reboot?: true;
   factoryReset?: true;
@@ -82,6 +99,8 @@ export interface PolicyAppInput {
 
 export interface ConfigInput {
   settings: PolicySettings;
+  /** The device's own settings, applied over the policy's. */
+  overrides?: PolicyOverrides | null;
   apps: readonly PolicyAppInput[];
   /** Open commands of the current enrolment generation, oldest first. */
   commands: readonly OpenCommand[];
@@ -94,6 +113,8 @@ export interface BuiltConfig {
   commands: CommandDelivery;
   /** Install entries left out because their app version is missing. */
   skippedPackages: string[];
+  /** Reason the device overrides were left out (they break a policy rule), or null. */
+  ignoredOverridesReason: string | null;
 }
 
 /**
@@ -106,18 +127,19 @@ export function parsePolicySettings(settingsJson: string | null): PolicySettings
   if (settingsJson === null) return defaults;
 
   const stored = JSON.parse(settingsJson) as Partial<PolicySettings> | null;
-  return { ...defaults, ...(stored ?? {}) };
+  return normalizeRestrictionLists({ ...defaults, ...(stored ?? {}) });
 }
 
 /** Builds the agent configuration of one device. */
 export function buildServerConfig(input: ConfigInput): BuiltConfig {
   const { applications, skippedPackages } = applicationEntries(input.apps);
   const commands = planCommandDelivery(input.commands);
-  const config: ServerConfig = { ...settingsFields(input.settings), applications, ...commands.flags };
+  const { settings, ignoredOverridesReason } = effectiveSettings(input.settings, input.overrides ?? null);
+  const config: ServerConfig = { ...settingsFields(settings), applications, ...commands.flags };
 
   // A phone set to MQTT push with no broker to connect to would never be woken.
   if (!input.mqttAvailable) config.pushOptions = 'polling';
-  return { config, commands, skippedPackages };
+  return { config, commands, skippedPackages, ignoredOverridesReason };
 }
 
 /** Maps policy settings to agent fields; null settings are left out, so they stay unmanaged. */
@@ -132,11 +154,16 @@ export function settingsFields(settings: PolicySettings): Omit<ServerConfig, 'ap
     systemUpdateType: settings.systemUpdateType,
     runDefaultLauncher: settings.backgroundMode,
     title: settings.title,
+    displayStatus: settings.displayStatus,
+    showWifi: settings.showWifiOnError,
+    permissive: settings.permissive,
+    autostartForeground: settings.autostartForeground,
     kioskMode: settings.kioskMode,
   };
 
   setIfPresent(fields, 'password', settings.adminPasswordMd5?.toUpperCase());
-  if (settings.restrictions.length > 0) fields.restrictions = settings.restrictions.join(',');
+  const restrictions = [...settings.restrictions, ...settings.extraRestrictions];
+  if (restrictions.length > 0) fields.restrictions = restrictions.join(',');
   setIfPresent(fields, 'passwordMode', settings.passwordMode);
   setIfPresent(fields, 'gps', settings.gps);
   setIfPresent(fields, 'wifi', settings.wifi);
@@ -156,7 +183,17 @@ export function settingsFields(settings: PolicySettings): Omit<ServerConfig, 'ap
   setIfPresent(fields, 'downloadUpdates', settings.downloadNetwork);
   setIfPresent(fields, 'requestUpdates', settings.locationUpdates);
   setIfPresent(fields, 'appPermissions', settings.appPermissions);
+  setIfPresent(fields, 'backgroundColor', settings.backgroundColor);
+  setIfPresent(fields, 'textColor', settings.textColor);
+  setIfPresent(fields, 'iconSize', settings.iconSize);
   setIfPresent(fields, 'mainApp', settings.kioskApp);
+  setIfPresent(fields, 'kioskHome', settings.kioskHome);
+  setIfPresent(fields, 'kioskRecents', settings.kioskRecents);
+  setIfPresent(fields, 'kioskNotifications', settings.kioskNotifications);
+  setIfPresent(fields, 'kioskSystemInfo', settings.kioskSystemInfo);
+  setIfPresent(fields, 'kioskKeyguard', settings.kioskKeyguard);
+  setIfPresent(fields, 'kioskLockButtons', settings.kioskLockButtons);
+  setIfPresent(fields, 'lockStatusBar', settings.lockStatusBar);
   return fields;
 }
 

@@ -20,11 +20,17 @@ const ReportedApplicationSchema = Type.Object({
   version: optional(Type.String(SHORT_TEXT)),
 });
 
+// Coordinates and times out of range do not reject the whole report, which
+// also carries inventory and battery. The location service keeps such a fix
+// out of the track and counts it (domain/location-fix.ts). Jackson, the
+// agent's JSON library, writes a NaN or infinite double as the string "NaN",
+// "Infinity" or "-Infinity" (JsonGenerator.Feature.QUOTE_NON_NUMERIC_NUMBERS,
+// on by default), so those strings count as coordinates.
 const LocationSchema = Type.Object({
   // A bigint column stores any safe integer; larger values would fail on PostgreSQL.
-  ts: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
-  lat: Type.Number({ minimum: -90, maximum: 90 }),
-  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  ts: Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
+  lat: Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity')]),
+  lon: Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity')]),
 });
 
 /** Device report the agent posts to /sync/info and to the confirmation routes. */

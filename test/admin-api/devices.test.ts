@@ -218,13 +218,12 @@ describe('device changes and commands', () => {
     expect(response.body.field).toBe('body.message');
   });
 
-  it('wipe is not offered yet', async () => {
+  it('wipe needs the re-entered password', async () => {
     const pk = await insertDevice(server.ctx, { device_id: 'not-wiped' });
     const response = await operator.post(`/v1/devices/${pk}/commands`, { type: 'wipe' });
 
     expect(response.status).toBe(400);
-    expect(response.body.field).toBe('body.type');
-    expect(response.body.message).toContain('"reboot"');
+    expect(response.body.field).toBe('body.confirmation.password');
   });
 });
 

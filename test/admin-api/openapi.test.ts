@@ -32,6 +32,20 @@ const ROUTES: Array<[string, string]> = [
   ['get', '/api/v1/audit'],
   ['get', '/api/v1/users'],
   ['post', '/api/v1/users'],
+  ['patch', '/api/v1/users/{id}'],
+  ['post', '/api/v1/users/{id}/password'],
+  ['post', '/api/v1/auth/dhis2-login'],
+  ['get', '/api/v1/auth/methods'],
+  ['get', '/api/v1/auth/dhis2-login/settings'],
+  ['put', '/api/v1/auth/dhis2-login/settings'],
+  ['get', '/api/v1/auth/dhis2-login/groups'],
+  ['get', '/api/v1/devices/{id}/assignment'],
+  ['get', '/api/v1/assignments/dhis2-users'],
+  ['get', '/api/v1/assignments/export.csv'],
+  ['post', '/api/v1/assignments/import'],
+  ['get', '/api/v1/org-unit-policies'],
+  ['put', '/api/v1/org-units/{id}/policy'],
+  ['post', '/api/v1/enrolment/sheets'],
 ];
 
 describe('OpenAPI document', () => {
@@ -68,7 +82,7 @@ describe('OpenAPI document', () => {
     const create = document.paths['/api/v1/policies'].post.requestBody.content['application/json'].schema;
 
     expect(create.required).toContain('name');
-    expect(Object.keys(create.properties)).toEqual(['name', 'description', 'settings', 'adminPassword', 'apps']);
+    expect(Object.keys(create.properties)).toEqual(['name', 'description', 'settings', 'adminPassword', 'expectedVersion', 'clearAdminPassword', 'apps']);
   });
 
   it('serves the interactive page without a session', async () => {

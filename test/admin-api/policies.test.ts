@@ -35,31 +35,51 @@ describe('policies', () => {
     expect(response.status).toBe(201);
     expect(response.body.version).toBe(1);
     expect(response.body.description).toBe('CHW phones');
-    expect(response.body.settings).toEqual({ ...defaultPolicySettings(), restrictions: ['no_config_tethering'], gps: true });
+    const { adminPasswordMd5: _hidden, ...defaults } = defaultPolicySettings();
+    expect(response.body.settings).toEqual({ ...defaults, restrictions: ['no_config_tethering'], gps: true });
     expect(response.body.deviceCount).toBe(0);
+    expect(response.body.devices).toEqual({ applied: 0, pending: 0, neverFetched: 0 });
   });
 
   it('stores adminPassword only as upper-case MD5', async () => {
     const response = await admin.post('/v1/policies', { name: uniqueName(), adminPassword: 'panel-secret' });
 
     expect(response.status).toBe(201);
+    expect(response.body.adminPasswordSet).toBe(true);
+    expect(JSON.stringify(response.body)).not.toContain('436F4AC306BB661A6F384A68E5B03EB2');
     // md5("panel-secret") as coreutils md5sum prints it, upper-cased.
-    expect(response.body.settings.adminPasswordMd5).toBe('436F4AC306BB661A6F384A68E5B03EB2');
+    const row = await server.ctx.store.policies.findById(response.body.id);
+    expect(JSON.parse(row!.settings_json).adminPasswordMd5).toBe('436F4AC306BB661A6F384A68E5B03EB2');
     const stored = JSON.stringify(await server.ctx.store.db.selectFrom('policies').selectAll().execute());
     const audit = JSON.stringify(await server.ctx.store.audit.list(200));
     expect(stored).not.toContain('panel-secret');
     expect(audit).not.toContain('panel-secret');
   });
 
-  it('adminPassword with adminPasswordMd5 is 400', async () => {
+  it('adminPasswordMd5 in settings is 400', async () => {
     const response = await admin.post('/v1/policies', {
       name: uniqueName(),
-      adminPassword: 'secret',
       settings: { adminPasswordMd5: '5EBE2294ECD0E0F08EAB7690D2A6EE69' },
     });
 
     expect(response.status).toBe(400);
-    expect(response.body.field).toBe('body.adminPassword');
+    expect(response.body.field).toBe('body.settings.adminPasswordMd5');
+  });
+
+  it('PUT keeps the password unless told', async () => {
+    const created = await admin.post('/v1/policies', { name: uniqueName(), adminPassword: 'kept-secret' });
+    const kept = await admin.put(`/v1/policies/${created.body.id}`, { name: created.body.name });
+    expect(kept.body.adminPasswordSet).toBe(true);
+
+    const cleared = await admin.put(`/v1/policies/${created.body.id}`, { name: created.body.name, clearAdminPassword: true });
+    expect(cleared.body.adminPasswordSet).toBe(false);
+  });
+
+  it('adminPassword with clearAdminPassword is 400', async () => {
+    const response = await admin.post('/v1/policies', { name: uniqueName(), adminPassword: 'x', clearAdminPassword: true });
+
+    expect(response.status).toBe(400);
+    expect(response.body.field).toBe('body.clearAdminPassword');
   });
 
   it('unknown setting is 400 naming the key', async () => {
@@ -97,6 +117,22 @@ describe('policies', () => {
     expect(updated.body.settings.gps).toBeNull();
     const versions = await server.ctx.store.policies.listVersions(created.body.id);
     expect(versions.map((version) => version.version)).toEqual([2, 1]);
+  });
+
+  it('audit names the changed settings', async () => {
+    const created = await admin.post('/v1/policies', { name: uniqueName(), settings: { gps: true } });
+    await admin.put(`/v1/policies/${created.body.id}`, {
+      name: created.body.name,
+      settings: { gps: true, timeZone: 'Africa/Kampala' },
+      adminPassword: 'audited-secret',
+    });
+
+    const events = await server.ctx.store.audit.list(200);
+    const update = events.find((event) => event.action === 'policy.update' && event.target_id === created.body.id);
+    const details = JSON.parse(update!.details_json!);
+    expect(details.changedSettings).toEqual(['adminPasswordMd5', 'timeZone']);
+    expect(details.adminPasswordChanged).toBe(true);
+    expect(update!.details_json).not.toContain('audited-secret');
   });
 
   it('apps show versionCode and versionName', async () => {

@@ -39,6 +39,12 @@ const CHANGE_ROUTES: ChangeRoute[] = [
     minimum: 'admin',
     options: { json: { username: 'forbidden-user', password: 'forbidden-password', role: 'admin' } },
   },
+  { method: 'PATCH', path: `/v1/users/${MISSING}`, minimum: 'admin', options: { json: { role: 'admin' } } },
+  { method: 'POST', path: `/v1/users/${MISSING}/password`, minimum: 'admin', options: { json: {} } },
+  { method: 'PUT', path: '/v1/auth/dhis2-login/settings', minimum: 'admin', options: { json: { enabled: false, groupRoles: [] } } },
+  { method: 'POST', path: '/v1/assignments/import', minimum: 'operator', options: { json: { csv: 'device_id\n' } } },
+  { method: 'PUT', path: `/v1/org-units/${MISSING}/policy`, minimum: 'admin', options: { json: { policyId: null } } },
+  { method: 'POST', path: '/v1/enrolment/sheets', minimum: 'admin', options: { json: { orgUnitId: MISSING, policyId: MISSING, source: 'blank', count: 1 } } },
 ];
 
 const READ_ROUTES = [

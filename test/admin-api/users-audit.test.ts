@@ -19,7 +19,15 @@ describe('users and audit', () => {
     const created = await admin.post('/v1/users', { username: 'awa.traore', password: 'district-office-7', role: 'operator' });
 
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), username: 'awa.traore', role: 'operator', disabled: false, createdAt: expect.any(Number) });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      username: 'awa.traore',
+      role: 'operator',
+      disabled: false,
+      createdAt: expect.any(Number),
+      authSource: 'local',
+      orgUnits: [],
+    });
     const client = new ApiClient(server);
     const login = await client.login('awa.traore', 'district-office-7');
     expect(login.status).toBe(200);

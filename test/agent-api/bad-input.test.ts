@@ -204,10 +204,10 @@ const CASES: Case[] = [
     reason: 'batteryLevel',
   },
   {
-    name: 'info latitude out of range',
+    name: 'info latitude as text',
     method: 'POST',
     path: '/rest/public/sync/info',
-    body: deviceInfo('phone-ok', { location: { ts: 1, lat: 91, lon: 0 } }),
+    body: deviceInfo('phone-ok', { location: { ts: 1, lat: '12.5', lon: 0 } }),
     status: 400,
     reason: 'location.lat',
   },

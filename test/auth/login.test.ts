@@ -18,7 +18,7 @@ describe('checkCredentials', () => {
   });
 
   it('returns the caller for the right password', async () => {
-    expect(await checkCredentials(ctx, 'aminata', 'correct-horse-9')).toEqual({ userId: 'u1', username: 'aminata', role: 'operator' });
+    expect(await checkCredentials(ctx, 'aminata', 'correct-horse-9')).toEqual({ userId: 'u1', username: 'aminata', role: 'operator', scope: { kind: 'fleet' } });
   });
 
   it('returns null for a wrong password', async () => {

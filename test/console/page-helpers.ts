@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
+
+import { TEST_ADMIN_PASSWORD } from '../support/server.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Directory of the screenshots; git ignores test-results/. */
@@ -41,4 +43,23 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 export async function expectConsoleServed(url: string): Promise<void> {
   const response = await fetch(url);
   expect(response.status, `GET ${url}: ${await response.text()}`).toBe(200);
+}
+
+/**
+ * Opens a page at the console's URL in a new browser context, signs in as
+ * the test admin and waits for the fleet overview. Page errors go to
+ * `pageErrors` so a test can assert there were none.
+ */
+export async function openSignedInPage(browser: Browser, consoleUrl: string, pageErrors: string[], stepTimeoutMs: number): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(stepTimeoutMs);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  await page.goto(consoleUrl);
+  await page.locator('input[name="username"]').fill('admin');
+  await page.locator('input[name="password"]').fill(TEST_ADMIN_PASSWORD);
+  await byTest(page, 'login-submit').click();
+  await byTest(page, 'fleet-summary').waitFor();
+  return page;
 }

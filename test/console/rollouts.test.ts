@@ -12,7 +12,7 @@ import { launchBrowser } from '../support/browser.js';
 import { startTestServer, TEST_ADMIN_PASSWORD, type TestServer } from '../support/server.js';
 import { AdminHttp } from './admin-http.js';
 import { enrolPhone, fillerPhones } from './agent-http.js';
-import { byTest, chooseOption, expectConsoleServed, fillField, REPO_ROOT, saveScreenshot } from './page-helpers.js';
+import { byTest, chooseOption, expectConsoleServed, fillField, openSignedInPage, REPO_ROOT, saveScreenshot } from './page-helpers.js';
 
 const BUILT_CONSOLE = path.join(REPO_ROOT, 'dist/console/index.html');
 const UI_STEP_TIMEOUT_MS = 10_000;
@@ -121,16 +121,7 @@ describe('rollout screens', () => {
     }
 
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(UI_STEP_TIMEOUT_MS);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-
-    await page.goto(consoleUrl);
-    await page.locator('input[name="username"]').fill('admin');
-    await page.locator('input[name="password"]').fill(TEST_ADMIN_PASSWORD);
-    await byTest(page, 'login-submit').click();
-    await byTest(page, 'fleet-summary').waitFor();
+    page = await openSignedInPage(browser, consoleUrl, pageErrors, UI_STEP_TIMEOUT_MS);
   });
 
   afterAll(async () => {

@@ -67,8 +67,22 @@ describe('settingsFields', () => {
       appPermissions: 'asklocation',
       backgroundMode: false,
       title: 'imei',
+      displayStatus: true,
+      showWifiOnError: true,
+      permissive: true,
+      autostartForeground: true,
+      backgroundColor: '#112233',
+      textColor: '#ffffff',
+      iconSize: 120,
       kioskMode: true,
       kioskApp: 'com.dhis2',
+      kioskHome: true,
+      kioskRecents: false,
+      kioskNotifications: false,
+      kioskSystemInfo: true,
+      kioskKeyguard: false,
+      kioskLockButtons: true,
+      lockStatusBar: true,
     });
 
     expect(fields).toEqual({
@@ -102,9 +116,33 @@ describe('settingsFields', () => {
       appPermissions: 'asklocation',
       runDefaultLauncher: false,
       title: 'imei',
+      displayStatus: true,
+      showWifi: true,
+      permissive: true,
+      autostartForeground: true,
+      backgroundColor: '#112233',
+      textColor: '#ffffff',
+      iconSize: 120,
       kioskMode: true,
       mainApp: 'com.dhis2',
+      kioskHome: true,
+      kioskRecents: false,
+      kioskNotifications: false,
+      kioskSystemInfo: true,
+      kioskKeyguard: false,
+      kioskLockButtons: true,
+      lockStatusBar: true,
     });
+  });
+
+  it('joins catalogue and extra restrictions', () => {
+    const fields = settingsFields({
+      ...defaultPolicySettings(),
+      restrictions: ['no_config_tethering'],
+      extraRestrictions: ['no_printing'],
+    });
+
+    expect(fields.restrictions).toBe('no_config_tethering,no_printing');
   });
 
   it('upper-cases the password hash', () => {
@@ -168,6 +206,13 @@ describe('parsePolicySettings', () => {
   it('throws on text that is not JSON', () => {
     expect(() => parsePolicySettings('{')).toThrow(SyntaxError);
   });
+
+  it('moves keys outside the catalogue to extraRestrictions', () => {
+    const settings = parsePolicySettings('{"restrictions":["no_config_tethering","no_printing"]}');
+
+    expect(settings.restrictions).toEqual(['no_config_tethering']);
+    expect(settings.extraRestrictions).toEqual(['no_printing']);
+  });
 });
 
 describe('buildServerConfig', () => {
@@ -191,6 +236,20 @@ describe('buildServerConfig', () => {
     const built = buildServerConfig({ settings, apps: [], commands: [], mqttAvailable: true });
 
     expect(built.config.pushOptions).toBe('mqttWorker');
+  });
+
+  it('applies device overrides over the policy', () => {
+    const settings = { ...defaultPolicySettings(), gps: true, restrictions: ['no_config_tethering'] };
+    const built = buildServerConfig({
+      settings,
+      overrides: { gps: false, restrictions: ['no_safe_boot'] },
+      apps: [],
+      commands: [],
+      mqttAvailable: false,
+    });
+
+    expect(built.config.gps).toBe(false);
+    expect(built.config.restrictions).toBe('no_safe_boot');
   });
 
   it('falls back to polling without a broker', () => {

@@ -2,7 +2,7 @@
 // produced before routing, and the agent routes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { CONSOLE_CONTENT_SECURITY_POLICY } from '../../src/security-headers.js';
+import { CONSOLE_CONTENT_SECURITY_POLICY, consoleContentSecurityPolicy } from '../../src/security-headers.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 interface Probe {
@@ -55,7 +55,7 @@ describe('security headers over http', () => {
       expect(response.headers.get('x-frame-options')).toBe(probe.agent ? null : 'DENY');
       expect(response.headers.get('referrer-policy')).toBe(probe.agent ? null : 'no-referrer');
       expect(response.headers.get('strict-transport-security')).toBeNull();
-      expect(response.headers.get('content-security-policy')).toBe(probe.agent ? null : CONSOLE_CONTENT_SECURITY_POLICY);
+      expect(response.headers.get('content-security-policy')).toBe(probe.agent ? null : consoleContentSecurityPolicy(server.ctx.config));
     });
   }
 
@@ -71,6 +71,14 @@ describe('security headers over http', () => {
     expect(directives['script-src']).toBe("'self'");
     expect(directives['frame-ancestors']).toBe("'none'");
     expect(directives['object-src']).toBe("'none'");
+  });
+
+  it('console policy adds only the map tile server to images', () => {
+    // Test servers point map tiles at loopback port 9.
+    const policy = consoleContentSecurityPolicy(server.ctx.config);
+
+    expect(policy).toContain("img-src 'self' data: http://127.0.0.1:9;");
+    expect(policy.replace(' http://127.0.0.1:9', '')).toBe(CONSOLE_CONTENT_SECURITY_POLICY);
   });
 });
 
@@ -89,7 +97,7 @@ describe('security headers over https', () => {
     const response = await fetch(`${server.listenUrl}/outpost/`);
 
     expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000');
-    expect(response.headers.get('content-security-policy')).toBe(CONSOLE_CONTENT_SECURITY_POLICY);
+    expect(response.headers.get('content-security-policy')).toBe(consoleContentSecurityPolicy(server.ctx.config));
   });
 
   it('agent route under project path', async () => {

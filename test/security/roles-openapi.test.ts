@@ -23,9 +23,9 @@ const MISSING_ID = 'missing-id';
  * `x-role` OpenAPI extension, which then wins.
  */
 export function requirementOf(operation: Operation): Requirement {
-  if (operation.path.endsWith('/auth/login')) return 'none';
-  if (operation.path.includes('/auth/')) return 'session';
+  if (operation.public) return 'none';
   if (operation.declaredRole) return operation.declaredRole as Role;
+  if (operation.path.includes('/auth/')) return 'session';
   if (operation.method === 'GET' || operation.method === 'HEAD') return operation.path.includes('/users') ? 'admin' : 'viewer';
   return operation.path.startsWith('/api/v1/devices') ? 'operator' : 'admin';
 }

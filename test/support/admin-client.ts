@@ -75,7 +75,7 @@ export interface DeviceSummary {
   enrolmentGeneration: number;
   enrolledAt: number;
   lastContactAt: number | null;
-  status: 'online' | 'offline' | 'never';
+  status: 'online' | 'late' | 'offline' | 'never';
   lastLocation: { lat: number; lon: number; at: number } | null;
 }
 

@@ -21,7 +21,15 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(options: { publicUrl?: string; env?: Record<string, string>; port?: number } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-test-'));
-  const env = { OUTPOST_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, OUTPOST_LOG_LEVEL: 'warn', ...options.env };
+  const env = {
+    OUTPOST_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    OUTPOST_LOG_LEVEL: 'warn',
+    // Browser tests must never fetch map tiles from the internet. Port 9
+    // (discard) on loopback refuses the connection at once; a test that
+    // checks tiles starts its own tile server and sets this itself.
+    OUTPOST_MAP_TILE_URL: 'http://127.0.0.1:9/tiles/{z}/{x}/{y}.png',
+    ...options.env,
+  };
   const config = loadConfig({ host: '127.0.0.1', port: options.port ?? 0, dataDir, publicUrl: options.publicUrl ?? 'http://127.0.0.1:1' }, env);
   const server = await startServer(config, pino({ level: env.OUTPOST_LOG_LEVEL }));
 

@@ -6,6 +6,8 @@ export interface User {
   id: string;
   username: string;
   role: Role;
+  /** Org-unit subtrees the user may see; null for the whole fleet. */
+  orgUnits?: Array<{ id: string; path: string | null }> | null;
 }
 
 export interface Session {
@@ -21,7 +23,8 @@ export interface FleetSummary {
   enrolledToday: number;
 }
 
-export type DeviceStatus = 'online' | 'offline' | 'never';
+/** Contact state: online, late or offline by the minutes since last contact, never before the first contact. */
+export type DeviceStatus = 'online' | 'late' | 'offline' | 'never';
 
 export interface Location {
   lat: number;
@@ -42,6 +45,9 @@ export interface DeviceSummary {
   policyId: string | null;
   policyName: string | null;
   orgUnitId: string | null;
+  /** DHIS2 user uid of the health worker, and the username when the DHIS2 sync has stored that user. */
+  dhis2UserId?: string | null;
+  dhis2Username?: string | null;
   enrolmentGeneration: number;
   enrolledAt: number;
   lastContactAt: number | null;
@@ -57,8 +63,6 @@ export interface InstalledApp {
   /** Null when the policy names no version of the package. */
   upToDate: boolean | null;
 }
-
-export type CommandType = 'reboot' | 'lock' | 'unlock';
 
 export interface Command {
   id: string;
@@ -107,25 +111,58 @@ export interface App {
 export type PushMode = 'polling' | 'mqttWorker' | 'mqttAlarm';
 export type PasswordMode = 'present' | 'easy' | 'moderate' | 'strong';
 export type DownloadNetwork = 'limited' | 'wifi';
+export type LocationUpdates = 'gps' | 'network';
+export type AppPermissions = 'asklocation' | 'denylocation' | 'askall';
 
-/**
- * Policy settings the console edits. The server stores more fields; the
- * console sends back every field it received, so those are kept as they were.
- */
+/** Policy settings as the API returns them; the admin-panel password hash is never included. */
 export interface PolicySettings {
   pushMode: PushMode;
-  adminPasswordMd5: string | null;
+  keepaliveSeconds: number;
   restrictions: string[];
+  extraRestrictions: string[];
   passwordMode: PasswordMode | null;
   gps: boolean | null;
   wifi: boolean | null;
   bluetooth: boolean | null;
   mobileData: boolean | null;
+  blockUsbStorage: boolean | null;
+  disableScreenshots: boolean;
+  timeZone: string | null;
+  screenTimeoutSeconds: number | null;
+  brightness: number | null;
+  autoBrightness: boolean | null;
+  volumePercent: number | null;
+  lockVolume: boolean | null;
+  orientation: number;
+  systemUpdateType: number;
+  systemUpdateFrom: string | null;
+  systemUpdateTo: string | null;
   appUpdateFrom: string | null;
   appUpdateTo: string | null;
   downloadNetwork: DownloadNetwork | null;
-  [other: string]: unknown;
+  locationUpdates: LocationUpdates | null;
+  appPermissions: AppPermissions | null;
+  backgroundMode: boolean;
+  title: string;
+  displayStatus: boolean;
+  showWifiOnError: boolean;
+  permissive: boolean;
+  autostartForeground: boolean;
+  backgroundColor: string | null;
+  textColor: string | null;
+  iconSize: number | null;
+  kioskMode: boolean;
+  kioskApp: string | null;
+  kioskHome: boolean | null;
+  kioskRecents: boolean | null;
+  kioskNotifications: boolean | null;
+  kioskSystemInfo: boolean | null;
+  kioskKeyguard: boolean | null;
+  kioskLockButtons: boolean | null;
+  lockStatusBar: boolean | null;
 }
+
+export type PolicySettingName = keyof PolicySettings;
 
 export type PolicyAppAction = 'install' | 'remove';
 
@@ -137,12 +174,23 @@ export interface PolicyApp {
   action: PolicyAppAction;
 }
 
+/** The policy's devices by where they stand with its current version. */
+export interface PolicyDeviceCounts {
+  applied: number;
+  pending: number;
+  neverFetched: number;
+}
+
 export interface Policy {
   id: string;
   name: string;
   description: string;
   version: number;
   settings: PolicySettings;
+  adminPasswordSet: boolean;
+  unknownRestrictions: string[];
+  paidAgentSettings: PolicySettingName[];
+  devices: PolicyDeviceCounts;
   apps: PolicyApp[];
   deviceCount: number;
   updatedAt: number;
@@ -153,7 +201,105 @@ export interface PolicyInput {
   description?: string;
   settings?: Partial<PolicySettings>;
   adminPassword?: string;
+  clearAdminPassword?: boolean;
+  /** On update, the version the form was loaded at; the server rejects the save if the policy changed since. */
+  expectedVersion?: number;
   apps?: { packageName: string; appVersionId: string | null; action: PolicyAppAction }[];
+}
+
+export interface PolicyVersion {
+  version: number;
+  current: boolean;
+  createdAt: number;
+  createdBy: string | null;
+  appliedDevices: number;
+}
+
+export interface RestrictionInfo {
+  key: string;
+  label: string;
+  blocks: string;
+  minSdk: number | null;
+  group: 'network' | 'apps' | 'device' | 'users' | 'data';
+}
+
+export interface DeviceOverrides {
+  devicePk: string;
+  policyId: string | null;
+  overrides: Partial<PolicySettings>;
+  revision: number;
+  updatedAt: number | null;
+  updatedBy: string | null;
+  policySettings: PolicySettings;
+  effective: PolicySettings;
+  /** Reason the configuration leaves the overrides out, or null when it applies them. */
+  ignoredOverridesReason: string | null;
+}
+
+export type ComplianceIssue =
+  | 'no-policy'
+  | 'never-fetched'
+  | 'policy-pending'
+  | 'apps-not-current'
+  | 'not-device-owner'
+  | 'device-admin-off'
+  | 'paid-settings-unsupported';
+
+export type PolicyState = 'applied' | 'pending' | 'never-fetched' | 'no-policy';
+
+export type AppComplianceState = 'current' | 'outdated' | 'missing' | 'unknown-version' | 'removal-pending' | 'removed';
+
+export interface DeviceCompliance {
+  devicePk: string;
+  deviceId: string;
+  model: string | null;
+  lastContactAt: number | null;
+  compliant: boolean;
+  issues: ComplianceIssue[];
+  policy: {
+    policyId: string | null;
+    policyName: string | null;
+    state: PolicyState;
+    currentVersion: number | null;
+    fetchedVersion: number | null;
+    appliedVersion: number | null;
+    fetchedCurrent: boolean;
+    overrideRevision: number;
+    appliedOverrideRevision: number | null;
+    fetchedAt: number | null;
+    appliedAt: number | null;
+  };
+  apps: {
+    packageName: string;
+    action: PolicyAppAction;
+    targetVersionCode: number | null;
+    targetVersionName: string | null;
+    installedVersionName: string | null;
+    installedVersionCode: number | null;
+    state: AppComplianceState;
+  }[] | null;
+  deviceOwner: boolean | null;
+  password: { required: string | null; reported: string };
+  restrictions: {
+    required: { key: string; known: boolean; minSdk: number | null; unsupportedByAndroid: boolean }[];
+    reported: string;
+  };
+  paidSettings: { state: 'none' | 'unsupported' | 'unverified'; settings: string[] };
+  capabilities: {
+    launcherType: string | null;
+    agentVersion: string | null;
+    androidVersion: string | null;
+    sdkLevel: number | null;
+    permissions: { deviceAdmin: boolean | null; drawOverlays: boolean | null; usageStats: boolean | null; accessibility: boolean | null } | null;
+  };
+}
+
+export interface ComplianceSummary {
+  total: number;
+  compliant: number;
+  needsAttention: number;
+  byIssue: Record<ComplianceIssue, number>;
+  byPolicyState: Record<PolicyState, number>;
 }
 
 export interface OrgUnit {
@@ -179,6 +325,8 @@ export type WifiSecurity = 'NONE' | 'WPA' | 'WEP' | 'EAP';
 export interface EnrolmentTokenInput {
   policyId: string;
   orgUnitId?: string;
+  /** DHIS2 user uid the enrolled phone is assigned to. */
+  dhis2UserId?: string;
   presetDeviceId?: string;
   deviceIdSource?: DeviceIdSource;
   label?: string;
@@ -195,6 +343,7 @@ export interface EnrolmentToken {
   policyId: string;
   policyName: string | null;
   orgUnitId: string | null;
+  dhis2UserId?: string | null;
   presetDeviceId: string | null;
   deviceIdSource?: DeviceIdSource | null;
   label: string;

@@ -8,6 +8,8 @@ export function StatusTag({ status }: { status: DeviceStatus }) {
   switch (status) {
     case 'online':
       return <Tag positive>{i18n.t('Online')}</Tag>;
+    case 'late':
+      return <Tag neutral>{i18n.t('Late')}</Tag>;
     case 'offline':
       return <Tag negative>{i18n.t('Offline')}</Tag>;
     case 'never':

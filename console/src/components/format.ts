@@ -9,6 +9,37 @@ export function formatTime(epochMs: number | null | undefined): string {
   return new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(epochMs);
 }
 
+/** Returns the viewer's IANA time zone, such as Africa/Freetown, as the browser reports it. */
+export function viewerTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** Date and time in the viewer's time zone with the zone's short name, such as "1 Mar 2026, 08:00 GMT". */
+export function formatZonedTime(epochMs: number | null | undefined): string {
+  if (epochMs === null || epochMs === undefined) return '–';
+  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: viewerTimeZone() });
+  const zone = new Intl.DateTimeFormat(i18n.language, { timeZoneName: 'short', timeZone: viewerTimeZone() })
+    .formatToParts(epochMs)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  return zone ? `${format.format(epochMs)} ${zone}` : format.format(epochMs);
+}
+
+/** Value for an <input type="datetime-local">: the time in the viewer's zone, to the minute. */
+export function toLocalInputValue(epochMs: number): string {
+  const date = new Date(epochMs);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** Reads an <input type="datetime-local"> value as a time in the viewer's zone; null when empty or invalid. */
+export function fromLocalInputValue(value: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  if (!match) return null;
+  const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
+  const epochMs = new Date(year, month - 1, day, hour, minute).getTime();
+  return Number.isNaN(epochMs) ? null : epochMs;
+}
+
 const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 60],
   ['minute', 60],

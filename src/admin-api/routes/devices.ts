@@ -7,6 +7,7 @@ import { DEVICE_SORTS, listDevices } from '../../services/admin/device-list.js';
 import { updateDevice } from '../../services/admin/device-update.js';
 import { getFleetSummary } from '../../services/admin/fleet-summary.js';
 import { IdParams, Nullable, Page, responses, tagged } from '../schemas.js';
+import { ContactStateSchema } from './contact-state.js';
 import { callerOf } from '../session.js';
 
 const Location = Type.Object({ lat: Type.Number(), lon: Type.Number(), at: Type.Integer() });
@@ -34,10 +35,12 @@ const deviceSummaryProperties = {
   policyId: Nullable(Type.String()),
   policyName: Nullable(Type.String()),
   orgUnitId: Nullable(Type.String()),
+  dhis2UserId: Nullable(Type.String({ description: 'DHIS2 user uid of the health worker who carries the phone.' })),
+  dhis2Username: Nullable(Type.String({ description: 'That DHIS2 username, when the DHIS2 sync knows the user.' })),
   enrolmentGeneration: Type.Integer(),
   enrolledAt: Type.Integer(),
   lastContactAt: Nullable(Type.Integer()),
-  status: Type.Union([Type.Literal('online'), Type.Literal('offline'), Type.Literal('never')]),
+  status: ContactStateSchema,
   lastLocation: Nullable(Location),
 };
 
@@ -67,10 +70,13 @@ const DeviceDetailSchema = Type.Object({
 const DeviceListQuery = Type.Object(
   {
     search: Type.Optional(Type.String({ maxLength: 100, description: 'Part of a device id, serial, IMEI or model.' })),
+    contactState: Type.Optional(ContactStateSchema),
     sort: Type.Optional(Type.Union(DEVICE_SORTS.map((sort) => Type.Literal(sort)))),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
+    orgUnitId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Only devices in this org unit's subtree." })),
+    dhis2UserId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only devices assigned to this DHIS2 user uid.' })),
   },
   { additionalProperties: false },
 );
@@ -79,6 +85,7 @@ const DeviceChangesBody = Type.Object(
   {
     policyId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
     orgUnitId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+    dhis2UserId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64, description: 'DHIS2 user uid of the health worker.' }))),
   },
   { additionalProperties: false },
 );

@@ -31,6 +31,7 @@ const TokenSchema = Type.Object({
   policyId: Type.String(),
   policyName: Nullable(Type.String()),
   orgUnitId: Nullable(Type.String()),
+  dhis2UserId: Nullable(Type.String({ description: 'DHIS2 user uid the enrolled phone is assigned to.' })),
   presetDeviceId: Nullable(Type.String()),
   deviceIdSource: Nullable(DeviceIdSourceSchema),
   label: Type.String(),
@@ -46,6 +47,7 @@ const TokenBody = Type.Object(
   {
     policyId: Type.String({ minLength: 1, maxLength: 200 }),
     orgUnitId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
+    dhis2UserId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 64 }))),
     presetDeviceId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: MAX_DEVICE_ID_LENGTH }))),
     deviceIdSource: Type.Optional(Nullable(DeviceIdSourceSchema)),
     label: Type.Optional(Type.String({ maxLength: MAX_TOKEN_LABEL_LENGTH })),

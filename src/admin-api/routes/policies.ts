@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 import type { AppContext } from '../../context.js';
 import { PolicySettingsSchema } from '../../domain/policy-settings.js';
+import { RESTRICTION_CATALOG } from '../../domain/restriction-catalog.js';
 import { deletePolicy, getPolicy, listPolicies } from '../../services/admin/policies.js';
 import {
   createPolicy,
@@ -11,6 +12,7 @@ import {
   PACKAGE_NAME_PATTERN,
   updatePolicy,
 } from '../../services/admin/policy-save.js';
+import { listPolicyVersions } from '../../services/admin/policy-versions.js';
 import { IdParams, Nullable, responses, tagged } from '../schemas.js';
 import { callerOf } from '../session.js';
 
@@ -19,12 +21,32 @@ const ActionSchema = Type.Union([Type.Literal('install'), Type.Literal('remove')
 // Policies list a few dozen apps; 500 entries is far past any real policy.
 const MAX_POLICY_APPS = 500;
 
+/** Settings as responses show them: without the admin-panel password hash. */
+export const PolicySettingsViewSchema = Type.Omit(PolicySettingsSchema, ['adminPasswordMd5']);
+
+const PolicyDeviceCountsSchema = Type.Object(
+  {
+    applied: Type.Integer({ description: 'Fetched the current version and reported after the fetch.' }),
+    pending: Type.Integer({ description: 'Run an older version, or fetched the current one without a report since.' }),
+    neverFetched: Type.Integer({ description: 'Never fetched a configuration.' }),
+  },
+  { description: "The policy's devices by where they stand with the current version." },
+);
+
 const PolicySchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   description: Type.String(),
   version: Type.Integer({ description: 'Incremented on each save.' }),
-  settings: PolicySettingsSchema,
+  settings: PolicySettingsViewSchema,
+  adminPasswordSet: Type.Boolean({ description: 'Whether an admin-panel password is set; the password and its hash are never returned.' }),
+  unknownRestrictions: Type.Array(Type.String(), {
+    description: 'Keys of extraRestrictions: not in the restriction catalogue, applied as given.',
+  }),
+  paidAgentSettings: Type.Array(Type.String(), {
+    description: 'Settings in use that only a paid agent build applies; the open-source agent ignores them.',
+  }),
+  devices: PolicyDeviceCountsSchema,
   apps: Type.Array(
     Type.Object({
       packageName: Type.String(),
@@ -43,13 +65,27 @@ const PolicyBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: MAX_POLICY_NAME_LENGTH }),
     description: Type.Optional(Type.String({ maxLength: MAX_POLICY_DESCRIPTION_LENGTH })),
     settings: Type.Optional(
-      Type.Partial(PolicySettingsSchema, {
+      Type.Partial(PolicySettingsViewSchema, {
         additionalProperties: false,
         description: 'Settings to set; the others take their defaults.',
       }),
     ),
     adminPassword: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'Agent admin-panel password; stored only as its MD5.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Agent admin-panel password; stored only as its MD5. Left out, the policy keeps its password.',
+      }),
+    ),
+    expectedVersion: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'On PUT, the version the change started from. If the policy was saved since, the save is rejected with 409, so another manager\'s change is not overwritten.',
+      }),
+    ),
+    clearAdminPassword: Type.Optional(
+      Type.Boolean({ description: "True removes the password, so the agent uses its built-in one." }),
     ),
     apps: Type.Optional(
       Type.Array(
@@ -68,6 +104,27 @@ const PolicyBody = Type.Object(
   { additionalProperties: false },
 );
 type PolicyBodyType = Static<typeof PolicyBody>;
+
+const PolicyVersionSchema = Type.Object({
+  version: Type.Integer(),
+  current: Type.Boolean(),
+  createdAt: Type.Integer(),
+  createdBy: Nullable(Type.String()),
+  settings: PolicySettingsViewSchema,
+  adminPasswordSet: Type.Boolean(),
+  apps: Type.Array(
+    Type.Object({ packageName: Type.String(), appVersionId: Nullable(Type.String()), action: ActionSchema }),
+  ),
+  appliedDevices: Type.Integer({ description: 'Devices of the policy whose last applied version is this one.' }),
+});
+
+const RestrictionSchema = Type.Object({
+  key: Type.String({ description: 'Android user-restriction key, as UserManager defines it.' }),
+  label: Type.String(),
+  blocks: Type.String({ description: "What it stops the phone's user from doing." }),
+  minSdk: Nullable(Type.Integer({ description: 'API level that introduced it; null when not checked.' })),
+  group: Type.String(),
+});
 
 export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
@@ -102,6 +159,29 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): voi
       }),
     },
     async (request) => updatePolicy(ctx, callerOf(request), request.params.id, request.body),
+  );
+
+  app.get<{ Params: Static<typeof IdParams> }>(
+    '/policies/:id/versions',
+    {
+      schema: tagged('policies', {
+        summary: 'Saved versions of a policy, newest first, with the devices that applied each',
+        params: IdParams,
+        response: responses({ 200: Type.Array(PolicyVersionSchema) }),
+      }),
+    },
+    async (request) => listPolicyVersions(ctx, callerOf(request), request.params.id),
+  );
+
+  app.get(
+    '/restrictions',
+    {
+      schema: tagged('policies', {
+        summary: 'The restriction catalogue: Android user restrictions offered as named switches',
+        response: responses({ 200: Type.Array(RestrictionSchema) }),
+      }),
+    },
+    async () => RESTRICTION_CATALOG,
   );
 
   app.delete<{ Params: Static<typeof IdParams> }>(

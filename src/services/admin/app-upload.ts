@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
 import { ApkError, readApk, type ApkInfo } from '../../apk/index.js';
-import { requireRole, type Caller } from '../../auth/caller.js';
+import { requireFleetScope, requireRole, type Caller } from '../../auth/caller.js';
 import { BlobTooLargeError, type StagedBlob } from '../../blobs/blob-store.js';
 import type { AppContext } from '../../context.js';
 import { ConflictError, PayloadTooLargeError, UnprocessableError } from '../../domain/errors.js';
@@ -35,6 +35,7 @@ export async function uploadApp(
   input: UploadInput,
 ): Promise<{ app: AppView; version: AppVersionView }> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Uploading an app');
 
   const maxBytes = ctx.config.maxUploadBytes;
   if (input.declaredBytes !== undefined && input.declaredBytes > maxBytes) throw tooLarge(maxBytes);

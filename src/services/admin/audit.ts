@@ -1,6 +1,7 @@
 import { requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { decodeCursor, encodeCursor, TimeIdCursorSchema } from '../../domain/list-cursor.js';
+import { deviceScopeFilter } from './device-scope.js';
 
 export interface AuditEventView {
   id: string;
@@ -26,7 +27,8 @@ export async function listAuditEvents(
   const after = query.cursor === undefined ? undefined : decodeCursor(TimeIdCursorSchema, query.cursor);
 
   // Fetching one extra row shows whether another page follows.
-  const rows = await ctx.store.audit.list(limit + 1, after);
+  // A caller limited to some org units sees the events of their devices and their own actions.
+  const rows = await ctx.store.audit.list(limit + 1, after, { scope: deviceScopeFilter(caller), actor: caller.username });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
 

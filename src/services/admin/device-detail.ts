@@ -1,7 +1,8 @@
 import { requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
-import { NotFoundError } from '../../domain/errors.js';
 import type { DeviceRow } from '../../store/schema.js';
+import { loadContactThresholds } from './contact-state.js';
+import { loadDeviceForCaller } from './device-access.js';
 import { toCommandView, toDeviceSummary, type CommandView, type DeviceSummary } from './device-view.js';
 
 export interface InstalledAppView {
@@ -33,18 +34,18 @@ const RECENT_COMMANDS = 20;
 export async function getDevice(ctx: AppContext, caller: Caller, id: string): Promise<DeviceDetail> {
   requireRole(caller, 'viewer');
 
-  const row = await ctx.store.devices.findByPk(id);
-  if (!row) throw new NotFoundError(`Device ${id} was not found. Take the id from the device list.`, 'params.id');
+  const row = await loadDeviceForCaller(ctx, caller, id);
   return buildDeviceDetail(ctx, row);
 }
 
 export async function buildDeviceDetail(ctx: AppContext, row: DeviceRow): Promise<DeviceDetail> {
   const policy = row.policy_id === null ? undefined : await ctx.store.policies.findById(row.policy_id);
+  const worker = row.dhis2_user_id === null ? undefined : await ctx.store.assignments.findDhis2UserByUid(row.dhis2_user_id);
   const locations = await ctx.store.locations.listForDevice(row.id, 0, Number.MAX_SAFE_INTEGER, RECENT_LOCATIONS);
   const commands = await ctx.store.commands.listForDevice(row.id, RECENT_COMMANDS);
 
   return {
-    ...toDeviceSummary(ctx, { ...row, policy_name: policy?.name ?? null }),
+    ...toDeviceSummary(ctx, { ...row, policy_name: policy?.name ?? null, dhis2_username: worker?.username ?? null }, await loadContactThresholds(ctx)),
     imei2: row.imei2,
     cpu: row.cpu,
     mdmMode: row.mdm_mode,

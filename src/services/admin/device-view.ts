@@ -1,7 +1,8 @@
 import type { AppContext } from '../../context.js';
-import { deviceStatus, type DeviceStatus } from '../../domain/device-status.js';
+import { contactState, type ContactState, type ContactThresholds } from '../../domain/contact-state.js';
 import type { DeviceListRow } from '../../store/repositories/devices.js';
 import type { CommandRow } from '../../store/schema.js';
+import { currentContactThresholds } from './contact-state.js';
 
 export interface DeviceSummary {
   id: string;
@@ -16,10 +17,14 @@ export interface DeviceSummary {
   policyId: string | null;
   policyName: string | null;
   orgUnitId: string | null;
+  /** DHIS2 user uid of the health worker, and the username when the DHIS2 sync has stored that user. */
+  dhis2UserId: string | null;
+  dhis2Username: string | null;
   enrolmentGeneration: number;
   enrolledAt: number;
   lastContactAt: number | null;
-  status: DeviceStatus;
+  /** Contact state at the time of the request; see domain/contact-state.ts. */
+  status: ContactState;
   lastLocation: { lat: number; lon: number; at: number } | null;
 }
 
@@ -33,8 +38,16 @@ export interface CommandView {
   expiresAt: number | null;
 }
 
-/** Maps a device row to the list shape, with its status as of ctx.now(). */
-export function toDeviceSummary(ctx: AppContext, row: DeviceListRow): DeviceSummary {
+/**
+ * Maps a device row to the list shape, with its contact state as of
+ * ctx.now(). Callers that loaded the thresholds (loadContactThresholds) pass
+ * them; others get the ones this process read last.
+ */
+export function toDeviceSummary(
+  ctx: AppContext,
+  row: DeviceListRow,
+  thresholds: ContactThresholds = currentContactThresholds(ctx),
+): DeviceSummary {
   const { last_lat: lat, last_lon: lon, last_location_at: at } = row;
 
   return {
@@ -50,10 +63,12 @@ export function toDeviceSummary(ctx: AppContext, row: DeviceListRow): DeviceSumm
     policyId: row.policy_id,
     policyName: row.policy_name,
     orgUnitId: row.org_unit_id,
+    dhis2UserId: row.dhis2_user_id,
+    dhis2Username: row.dhis2_username ?? null,
     enrolmentGeneration: row.enrolment_generation,
     enrolledAt: row.enrolled_at,
     lastContactAt: row.last_contact_at,
-    status: deviceStatus(row.last_contact_at, ctx.now(), ctx.config.onlineMinutes),
+    status: contactState(row.last_contact_at, ctx.now(), thresholds),
     lastLocation: lat !== null && lon !== null && at !== null ? { lat, lon, at } : null,
   };
 }

@@ -1,5 +1,5 @@
 import { toUrlSafeBase64 } from '../../apk/index.js';
-import { requireRole, type Caller } from '../../auth/caller.js';
+import { requireFleetScope, requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import type { AppVersionWithPackage } from '../../store/repositories/apps.js';
@@ -50,6 +50,7 @@ export async function setEnrolmentAgent(
   input: { appVersionId: string; adminComponent?: string },
 ): Promise<EnrolmentAgentView> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Choosing the agent APK');
 
   const version = await ctx.store.apps.findVersionWithPackage(input.appVersionId);
   if (!version) {

@@ -8,11 +8,14 @@ import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import type { DeviceIdSource, WifiSecurityType } from '../../domain/provisioning.js';
 import { newToken } from '../../store/ids.js';
 import type { EnrolmentTokenRow } from '../../store/schema.js';
+import { keepVisible, orgUnitVisibleTo } from './device-scope.js';
 import { findPolicyOrThrow } from './policies.js';
 
 export interface EnrolmentTokenInput {
   policyId: string;
   orgUnitId?: string | null;
+  /** DHIS2 user uid the enrolled phone is assigned to. */
+  dhis2UserId?: string | null;
   presetDeviceId?: string | null;
   deviceIdSource?: DeviceIdSource | null;
   label?: string;
@@ -29,6 +32,7 @@ export interface EnrolmentTokenView {
   policyId: string;
   policyName: string | null;
   orgUnitId: string | null;
+  dhis2UserId: string | null;
   presetDeviceId: string | null;
   deviceIdSource: DeviceIdSource | null;
   label: string;
@@ -57,7 +61,8 @@ const WPA_PASSWORD_LENGTH = { min: 8, max: 63 };
 export async function listEnrolmentTokens(ctx: AppContext, caller: Caller): Promise<EnrolmentTokenView[]> {
   requireRole(caller, 'viewer');
 
-  const rows = await ctx.store.enrolment.list();
+  // A caller limited to some org units sees the tokens that enrol into them.
+  const rows = await keepVisible(ctx, caller, await ctx.store.enrolment.list(), (row) => row.org_unit_id);
   const policyNames = new Map((await ctx.store.policies.list()).map((policy) => [policy.id, policy.name]));
   return rows.map((row) => toTokenView(ctx, row, policyNames.get(row.policy_id) ?? null));
 }
@@ -70,6 +75,21 @@ export async function createEnrolmentToken(ctx: AppContext, caller: Caller, inpu
   const orgUnitId = input.orgUnitId ?? null;
   if (orgUnitId !== null && !(await ctx.store.orgUnits.findById(orgUnitId))) {
     throw new NotFoundError(`Org unit ${orgUnitId} was not found. Choose one from the org unit list.`, 'body.orgUnitId');
+  }
+  if (!(await orgUnitVisibleTo(ctx, caller, orgUnitId))) {
+    throw new NotFoundError(
+      orgUnitId === null
+        ? 'You may enrol phones only into your org units: choose an orgUnitId inside your scope.'
+        : `Org unit ${orgUnitId} lies outside the org units you may manage. Choose a unit inside your scope.`,
+      'body.orgUnitId',
+    );
+  }
+  const dhis2UserId = input.dhis2UserId ?? null;
+  if (dhis2UserId !== null && !(await ctx.store.assignments.findDhis2UserByUid(dhis2UserId))) {
+    throw new NotFoundError(
+      `DHIS2 user ${dhis2UserId} was not found. Synchronise DHIS2 users, then choose one from the list.`,
+      'body.dhis2UserId',
+    );
   }
 
   const identity = checkDeviceIdentity(input);
@@ -103,13 +123,14 @@ export async function createEnrolmentToken(ctx: AppContext, caller: Caller, inpu
     },
     now,
   );
+  if (dhis2UserId !== null) await ctx.store.assignments.setTokenUser(id, dhis2UserId);
   await ctx.store.audit.record(
     {
       actor: caller.username,
       action: 'enrolment.token.create',
       targetType: 'enrolment_token',
       targetId: tokenFingerprint(id),
-      details: { policyId: policy.id, orgUnitId, label, expiresInHours: hours, maxUses: identity.maxUses, wifiSsid: qrOptions.wifi?.ssid ?? null },
+      details: { policyId: policy.id, orgUnitId, dhis2UserId, label, expiresInHours: hours, maxUses: identity.maxUses, wifiSsid: qrOptions.wifi?.ssid ?? null },
     },
     now,
   );
@@ -120,7 +141,7 @@ export async function createEnrolmentToken(ctx: AppContext, caller: Caller, inpu
 export async function revokeEnrolmentToken(ctx: AppContext, caller: Caller, id: string): Promise<EnrolmentTokenView> {
   requireRole(caller, 'admin');
 
-  const token = await findTokenOrThrow(ctx, id);
+  const token = await findTokenForCaller(ctx, caller, id);
   if (token.revoked_at === null) {
     const now = ctx.now();
     await ctx.store.enrolment.revoke(id, now);
@@ -132,6 +153,18 @@ export async function revokeEnrolmentToken(ctx: AppContext, caller: Caller, id: 
 
   const policy = await ctx.store.policies.findById(token.policy_id);
   return toTokenView(ctx, await findTokenOrThrow(ctx, id), policy?.name ?? null);
+}
+
+/**
+ * Finds a token the caller may use: a caller limited to some org units
+ * gets the same NotFoundError for a token of another unit as for a missing one.
+ */
+export async function findTokenForCaller(ctx: AppContext, caller: Caller, id: string): Promise<EnrolmentTokenRow> {
+  const token = await findTokenOrThrow(ctx, id);
+  if (!(await orgUnitVisibleTo(ctx, caller, token.org_unit_id))) {
+    throw new NotFoundError('Enrolment token not found. Take the token from the enrolment token list.', 'params.id');
+  }
+  return token;
 }
 
 export async function findTokenOrThrow(ctx: AppContext, id: string): Promise<EnrolmentTokenRow> {
@@ -198,6 +231,7 @@ function toTokenView(ctx: AppContext, row: EnrolmentTokenRow, policyName: string
     policyId: row.policy_id,
     policyName,
     orgUnitId: row.org_unit_id,
+    dhis2UserId: row.dhis2_user_id,
     presetDeviceId: row.preset_device_id,
     deviceIdSource: readQrOptions(row).deviceIdSource,
     label: row.label,

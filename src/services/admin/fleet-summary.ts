@@ -1,6 +1,8 @@
 import { requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { onlineSince, startOfUtcDay } from '../../domain/device-status.js';
+import { loadContactThresholds } from './contact-state.js';
+import { deviceScopeFilter } from './device-scope.js';
 
 export interface FleetSummary {
   total: number;
@@ -15,7 +17,9 @@ export async function getFleetSummary(ctx: AppContext, caller: Caller): Promise<
   requireRole(caller, 'viewer');
 
   const now = ctx.now();
-  const counts = await ctx.store.devices.countFleet(onlineSince(now, ctx.config.onlineMinutes), startOfUtcDay(now));
+  // NOTE: late devices count as offline here; the summary has no late count yet.
+  const { lateAfterMinutes } = await loadContactThresholds(ctx);
+  const counts = await ctx.store.devices.countFleet(onlineSince(now, lateAfterMinutes), startOfUtcDay(now), deviceScopeFilter(caller));
   return {
     total: counts.total,
     online: counts.online,

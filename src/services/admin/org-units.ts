@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { newId } from '../../store/ids.js';
 import type { OrgUnitRow } from '../../store/schema.js';
+import { orgUnitVisibleTo } from './device-scope.js';
 
 export interface OrgUnitView {
   id: string;
@@ -51,6 +52,15 @@ export async function createOrgUnit(ctx: AppContext, caller: Caller, input: OrgU
   const parentId = input.parentId ?? null;
   if (parentId !== null && !(await ctx.store.orgUnits.findById(parentId))) {
     throw new NotFoundError(`Parent org unit ${parentId} was not found. Create it first or choose one from the list.`, 'body.parentId');
+  }
+  // A caller limited to some org units adds units only below them.
+  if (!(await orgUnitVisibleTo(ctx, caller, parentId))) {
+    throw new NotFoundError(
+      parentId === null
+        ? 'You may add org units only below your own: give a parentId inside your scope.'
+        : `Parent org unit ${parentId} lies outside the org units you may manage. Choose a parent inside your scope.`,
+      'body.parentId',
+    );
   }
 
   const now = ctx.now();

@@ -1,4 +1,4 @@
-import { requireRole, type Caller } from '../../auth/caller.js';
+import { requireFleetScope, requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import type { PolicyRow } from '../../store/schema.js';
@@ -9,7 +9,8 @@ export async function listPolicies(ctx: AppContext, caller: Caller): Promise<Pol
 
   const rows = await ctx.store.policies.list();
   const deviceCounts = await ctx.store.devices.countPerPolicy();
-  return Promise.all(rows.map((row) => toPolicyView(ctx, row, deviceCounts.get(row.id) ?? 0)));
+  const states = await ctx.store.policyState.countByPolicy();
+  return Promise.all(rows.map((row) => toPolicyView(ctx, row, deviceCounts.get(row.id) ?? 0, states.get(row.id))));
 }
 
 export async function getPolicy(ctx: AppContext, caller: Caller, id: string): Promise<PolicyView> {
@@ -17,7 +18,8 @@ export async function getPolicy(ctx: AppContext, caller: Caller, id: string): Pr
 
   const row = await findPolicyOrThrow(ctx, id);
   const deviceCounts = await ctx.store.devices.countPerPolicy();
-  return toPolicyView(ctx, row, deviceCounts.get(id) ?? 0);
+  const states = await ctx.store.policyState.countByPolicy();
+  return toPolicyView(ctx, row, deviceCounts.get(id) ?? 0, states.get(id));
 }
 
 /**
@@ -26,9 +28,11 @@ export async function getPolicy(ctx: AppContext, caller: Caller, id: string): Pr
  */
 export async function deletePolicy(ctx: AppContext, caller: Caller, id: string): Promise<void> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Deleting a policy');
 
   const row = await findPolicyOrThrow(ctx, id);
-  const devices = (await ctx.store.devices.countPerPolicy()).get(id) ?? 0;
+  // A device's own policy counts too: deleting it would leave the device's choice dangling.
+  const devices = await ctx.store.orgUnitPolicies.countDevicesNaming(id);
   const now = ctx.now();
   const tokens = await ctx.store.enrolment.countActiveByPolicy(id, now);
   if (devices > 0 || tokens > 0) {
@@ -40,6 +44,7 @@ export async function deletePolicy(ctx: AppContext, caller: Caller, id: string):
   }
 
   const deletedTokens = await ctx.store.enrolment.deleteInactiveByPolicy(id, now);
+  await ctx.store.orgUnitPolicies.forgetEnrolmentPolicy(id);
   await ctx.store.policies.delete(id);
   await ctx.store.audit.record(
     { actor: caller.username, action: 'policy.delete', targetType: 'policy', targetId: id, details: { name: row.name, deletedTokens } },

@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
 
-import { Value } from '@sinclair/typebox/value';
-
-import { requireRole, type Caller } from '../../auth/caller.js';
+import { requireFleetScope, requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { defaultPolicySettings, PolicySettingsSchema, type PolicySettings } from '../../domain/policy-settings.js';
+import { parsePolicySettings } from '../../domain/agent-config.js';
+import {
+  checkCrossFieldRules,
+  checkPolicySettings,
+  checkPrintable,
+  mergeOverrides,
+  type PolicyOverrides,
+} from '../../domain/policy-rules.js';
+import { defaultPolicySettings, type PolicySettings } from '../../domain/policy-settings.js';
 import { newId } from '../../store/ids.js';
 import type { PolicyAppEntry } from '../../store/repositories/policies.js';
 import { notifyConfigChanged } from '../agent/notify.js';
@@ -21,10 +27,17 @@ export interface PolicyAppInput {
 export interface PolicyInput {
   name: string;
   description?: string;
-  /** Settings to change; every other setting takes its default. */
+  /** Settings to set; every other setting takes its default. */
   settings?: Record<string, unknown>;
-  /** Admin-panel password in clear text; only its MD5 is stored, because the agent compares MD5 hashes. */
+  /**
+   * Admin-panel password in clear text; only its MD5 is stored, because the
+   * agent compares MD5 hashes. Left out, a saved policy keeps its password.
+   */
   adminPassword?: string;
+  /** True removes the admin-panel password, so the agent falls back to its built-in one. */
+  clearAdminPassword?: boolean;
+  /** On update, the version the change started from; a policy saved since is not overwritten. */
+  expectedVersion?: number;
   apps?: PolicyAppInput[];
 }
 
@@ -36,16 +49,27 @@ export const PACKAGE_NAME_PATTERN = '^[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-
 /** Creates a policy as its version 1. */
 export async function createPolicy(ctx: AppContext, caller: Caller, input: PolicyInput): Promise<PolicyView> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Creating a policy');
 
-  return savePolicy(ctx, caller, newId(), input, null);
+  return savePolicy(ctx, caller, newId(), input, null, null);
 }
 
 /** Replaces a policy's name, description, settings and apps as a new version, and wakes its devices. */
 export async function updatePolicy(ctx: AppContext, caller: Caller, id: string, input: PolicyInput): Promise<PolicyView> {
   requireRole(caller, 'admin');
+  // A policy may apply to devices of every district, so only a fleet-wide admin changes it.
+  requireFleetScope(caller, 'Changing a policy');
 
   const existing = await findPolicyOrThrow(ctx, id);
-  return savePolicy(ctx, caller, id, input, existing.name);
+  // NOTE: two saves from the same version at the same moment both pass this check.
+  if (input.expectedVersion !== undefined && input.expectedVersion !== existing.version) {
+    throw new ConflictError(
+      'policy_version_conflict',
+      `Policy "${existing.name}" was saved as version ${existing.version} after the version ${input.expectedVersion} this change started from. Reload the policy, make the change again and save.`,
+      'body.expectedVersion',
+    );
+  }
+  return savePolicy(ctx, caller, id, input, existing.name, parsePolicySettings(existing.settings_json));
 }
 
 async function savePolicy(
@@ -54,25 +78,35 @@ async function savePolicy(
   id: string,
   input: PolicyInput,
   previousName: string | null,
+  previous: PolicySettings | null,
 ): Promise<PolicyView> {
   const name = input.name.trim();
   if (name === '' || name.length > MAX_POLICY_NAME_LENGTH) {
     throw new InvalidInputError(`Invalid policy name: give 1 to ${MAX_POLICY_NAME_LENGTH} characters.`, 'body.name');
   }
-  const sameName = await ctx.store.policies.findByName(name);
-  if (sameName && sameName.id !== id) {
-    throw new ConflictError('policy_name_taken', `A policy named "${name}" already exists; choose another name.`, 'body.name');
-  }
+  checkPrintable(name, 'body.name');
+  // Line breaks and tabs are fine in a description; other control characters are not.
+  checkPrintable((input.description ?? '').replace(/[\n\r\t]/g, ' '), 'body.description');
+  await checkNameFree(ctx, id, name);
 
-  const settings = buildSettings(input);
+  const settings = buildSettings(input, previous);
+  if (previous !== null) await checkDeviceOverrides(ctx, id, settings);
   const apps = await checkApps(ctx, input.apps ?? []);
   const now = ctx.now();
-  const version = await ctx.store.policies.save(
-    { id, name, description: input.description ?? '', settingsJson: JSON.stringify(settings) },
-    apps,
-    caller.username,
-    now,
-  );
+  let version: number;
+  try {
+    version = await ctx.store.policies.save(
+      { id, name, description: input.description ?? '', settingsJson: JSON.stringify(settings) },
+      apps,
+      caller.username,
+      now,
+    );
+  } catch (error) {
+    // A concurrent save may have taken the name since the check above; the
+    // unique index then fails the insert.
+    await checkNameFree(ctx, id, name);
+    throw error;
+  }
 
   await ctx.store.audit.record(
     {
@@ -84,7 +118,8 @@ async function savePolicy(
         name,
         version,
         ...(previousName !== null && previousName !== name && { previousName }),
-        adminPasswordChanged: input.adminPassword !== undefined,
+        adminPasswordChanged: settings.adminPasswordMd5 !== (previous?.adminPasswordMd5 ?? null),
+        changedSettings: changedSettingNames(previous ?? defaultPolicySettings(), settings),
         apps: apps.map((app) => ({ packageName: app.packageName, appVersionId: app.appVersionId, action: app.action })),
       },
     },
@@ -95,36 +130,73 @@ async function savePolicy(
   notifyConfigChanged(ctx, devices.map((device) => device.device_id));
 
   const row = await findPolicyOrThrow(ctx, id);
-  return toPolicyView(ctx, row, devices.length);
+  const states = await ctx.store.policyState.countByPolicy();
+  return toPolicyView(ctx, row, devices.length, states.get(id));
+}
+
+async function checkNameFree(ctx: AppContext, id: string, name: string): Promise<void> {
+  const sameName = await ctx.store.policies.findByName(name);
+  if (sameName && sameName.id !== id) {
+    throw new ConflictError('policy_name_taken', `A policy named "${name}" already exists; choose another name.`, 'body.name');
+  }
 }
 
 /**
  * Merges the given settings over the defaults and checks the result.
- * adminPassword becomes the upper-case hex MD5 the agent expects.
+ * adminPassword becomes the upper-case hex MD5 the agent expects; without
+ * it the previous version's password is kept.
  */
-function buildSettings(input: PolicyInput): PolicySettings {
+function buildSettings(input: PolicyInput, previous: PolicySettings | null): PolicySettings {
   const requested = input.settings ?? {};
-  if (input.adminPassword !== undefined && requested.adminPasswordMd5 !== undefined) {
+  if ('adminPasswordMd5' in requested) {
     throw new InvalidInputError(
-      'Send either adminPassword or settings.adminPasswordMd5, not both.',
-      'body.adminPassword',
+      'Unknown setting body.settings.adminPasswordMd5: send the password in clear text as adminPassword; only its MD5 is stored.',
+      'body.settings.adminPasswordMd5',
     );
   }
+  if (input.adminPassword !== undefined && input.clearAdminPassword === true) {
+    throw new InvalidInputError('Send either adminPassword or clearAdminPassword: true, not both.', 'body.clearAdminPassword');
+  }
 
-  const merged: Record<string, unknown> = { ...defaultPolicySettings(), ...requested };
+  const merged: Record<string, unknown> = {
+    ...defaultPolicySettings(),
+    ...requested,
+    adminPasswordMd5: input.clearAdminPassword === true ? null : (previous?.adminPasswordMd5 ?? null),
+  };
   if (input.adminPassword !== undefined) {
+    // A phone keyboard cannot type control characters, so such a password would lock the admin panel.
+    checkPrintable(input.adminPassword, 'body.adminPassword');
     merged.adminPasswordMd5 = createHash('md5').update(input.adminPassword, 'utf8').digest('hex').toUpperCase();
   }
+  return checkPolicySettings(merged, 'body.settings');
+}
 
-  const error = Value.Errors(PolicySettingsSchema, merged).First();
-  if (error) {
-    const field = `body.settings${error.path.replace(/\//g, '.')}`;
-    if (error.path.split('/').length === 2 && !(error.path.slice(1) in defaultPolicySettings())) {
-      throw new InvalidInputError(`Unknown setting ${field}: remove it or check its spelling.`, field);
+/**
+ * Rejects new settings under which a device's overrides would break a rule,
+ * such as a policy that clears the OS update window a device override
+ * moves one end of. The configuration would leave those overrides out.
+ */
+async function checkDeviceOverrides(ctx: AppContext, policyId: string, settings: PolicySettings): Promise<void> {
+  for (const row of await ctx.store.deviceOverrides.listForPolicy(policyId)) {
+    const overrides = JSON.parse(row.settings_json) as PolicyOverrides;
+    try {
+      checkCrossFieldRules(mergeOverrides(settings, overrides), 'settings');
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      throw new ConflictError(
+        'device_overrides_conflict',
+        `Saving would break the overrides of device ${row.device_id}: ${error.message} Change or clear that device's overrides first, or keep the policy setting they rely on.`,
+        'body.settings',
+      );
     }
-    throw new InvalidInputError(`Invalid ${field}: ${error.message}.`, field);
   }
-  return merged as PolicySettings;
+}
+
+/** Names of the settings whose values differ, for the audit trail; the password hash is never named by value. */
+function changedSettingNames(before: PolicySettings, after: PolicySettings): string[] {
+  return (Object.keys(after) as (keyof PolicySettings)[]).filter(
+    (name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]),
+  );
 }
 
 /** Checks that each app appears once and that every named version exists and belongs to its package. */

@@ -1,5 +1,7 @@
 import type { AppContext } from '../../context.js';
-import { defaultPolicySettings, type PolicySettings } from '../../domain/policy-settings.js';
+import { parsePolicySettings } from '../../domain/agent-config.js';
+import { paidSettingsInUse, type PolicySettingName, type PolicySettings } from '../../domain/policy-settings.js';
+import type { PolicyRolloutCounts } from '../../store/repositories/policy-state.js';
 import type { PolicyRow } from '../../store/schema.js';
 
 export interface PolicyAppView {
@@ -10,28 +12,54 @@ export interface PolicyAppView {
   action: 'install' | 'remove';
 }
 
+/** Policy settings as the API shows them: the admin-panel password hash is never sent back. */
+export type PolicySettingsView = Omit<PolicySettings, 'adminPasswordMd5'>;
+
 export interface PolicyView {
   id: string;
   name: string;
   description: string;
   version: number;
-  settings: PolicySettings;
+  settings: PolicySettingsView;
+  adminPasswordSet: boolean;
+  /** Restriction keys outside the catalogue, applied as given. */
+  unknownRestrictions: string[];
+  /** Settings in use that only a paid agent build applies. */
+  paidAgentSettings: PolicySettingName[];
   apps: PolicyAppView[];
   deviceCount: number;
+  /** The policy's devices by where they stand with the current version. */
+  devices: PolicyRolloutCounts;
   updatedAt: number;
 }
 
-export async function toPolicyView(ctx: AppContext, row: PolicyRow, deviceCount: number): Promise<PolicyView> {
+const NO_DEVICES: PolicyRolloutCounts = { applied: 0, pending: 0, neverFetched: 0 };
+
+/** Splits stored settings into what the API may show and whether a password is set. */
+export function settingsView(settings: PolicySettings): { settings: PolicySettingsView; adminPasswordSet: boolean } {
+  const { adminPasswordMd5, ...shown } = settings;
+  return { settings: shown, adminPasswordSet: adminPasswordMd5 !== null };
+}
+
+export async function toPolicyView(
+  ctx: AppContext,
+  row: PolicyRow,
+  deviceCount: number,
+  counts: PolicyRolloutCounts = NO_DEVICES,
+): Promise<PolicyView> {
   const apps = await ctx.store.policies.listAppsWithVersions(row.id);
+  // Stored settings are merged over the defaults, so a setting added in a
+  // later release appears with its default on policies saved before it.
+  const settings = parsePolicySettings(row.settings_json);
 
   return {
     id: row.id,
     name: row.name,
     description: row.description,
     version: row.version,
-    // Stored settings are merged over the defaults, so a setting added in a
-    // later release appears with its default on policies saved before it.
-    settings: { ...defaultPolicySettings(), ...(JSON.parse(row.settings_json) as Partial<PolicySettings>) },
+    ...settingsView(settings),
+    unknownRestrictions: settings.extraRestrictions,
+    paidAgentSettings: paidSettingsInUse(settings),
     apps: apps.map((app) => ({
       packageName: app.package_name,
       appVersionId: app.app_version_id,
@@ -40,6 +68,7 @@ export async function toPolicyView(ctx: AppContext, row: PolicyRow, deviceCount:
       action: app.action,
     })),
     deviceCount,
+    devices: counts,
     updatedAt: row.updated_at,
   };
 }

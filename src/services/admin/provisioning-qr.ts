@@ -7,7 +7,7 @@ import type { AppContext } from '../../context.js';
 import { ConflictError } from '../../domain/errors.js';
 import { buildProvisioningPayload } from '../../domain/provisioning.js';
 import { requireChosenAgent } from './enrolment-agent.js';
-import { findTokenOrThrow, readQrOptions } from './enrolment-tokens.js';
+import { findTokenForCaller, readQrOptions } from './enrolment-tokens.js';
 import { findPolicyOrThrow } from './policies.js';
 
 /** Default QR image width in pixels: large enough to scan from a laptop screen. */
@@ -23,7 +23,7 @@ export const MAX_QR_PIXELS = 2048;
 export async function getProvisioningPayload(ctx: AppContext, caller: Caller, tokenId: string): Promise<Record<string, unknown>> {
   requireRole(caller, 'viewer');
 
-  const token = await findTokenOrThrow(ctx, tokenId);
+  const token = await findTokenForCaller(ctx, caller, tokenId);
   await findPolicyOrThrow(ctx, token.policy_id, 'policyId');
   if (token.revoked_at !== null) {
     throw new ConflictError('token_revoked', 'This enrolment token is revoked, so its QR code would not enrol a device. Create a new token.');

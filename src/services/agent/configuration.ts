@@ -7,8 +7,10 @@ import {
   type ServerConfig,
 } from '../../domain/agent-config.js';
 import type { CommandRow, DeviceRow } from '../../store/schema.js';
+import { loadDeviceOverrides, recordPolicyFetch } from '../admin/policy-tracking.js';
 import { applyRolloutDecisions, type ResolvedPolicyApp } from '../rollouts/rollout-delivery.js';
 import { appDownloadUrl } from './app-urls.js';
+import { applyLostMode, recordCommandDelivery } from './command-delivery.js';
 
 /**
  * Returns the configuration of a known device id and records the sync, or
@@ -30,13 +32,18 @@ export async function deliverConfiguration(ctx: AppContext, device: DeviceRow, i
   const policy = device.policy_id ? await ctx.store.policies.findById(device.policy_id) : undefined;
   const apps = policy ? await applyRolloutDecisions(ctx, device, await resolvePolicyApps(ctx, policy.id)) : [];
   const commands = await ctx.store.commands.listOpen(device.id, device.enrolment_generation, now);
+  const overrides = await loadDeviceOverrides(ctx, device.id);
 
   const built = buildServerConfig({
     settings: parsePolicySettings(policy?.settings_json ?? null),
+    overrides: overrides.overrides,
     apps,
     commands: commands.map(toOpenCommand),
     mqttAvailable: ctx.config.mqtt.mode !== 'off',
   });
+  if (built.ignoredOverridesReason !== null) {
+    ctx.logger.warn({ deviceId: device.device_id, reason: built.ignoredOverridesReason }, 'device overrides left out of the configuration');
+  }
   if (built.skippedPackages.length > 0) {
     ctx.logger.warn(
       { deviceId: device.device_id, policyId: policy?.id, packages: built.skippedPackages },
@@ -49,7 +56,12 @@ export async function deliverConfiguration(ctx: AppContext, device: DeviceRow, i
     const ids = built.commands.settled.filter((entry) => entry.state === state).map((entry) => entry.id);
     await ctx.store.commands.settleOpen(ids, state, now);
   }
+  await recordCommandDelivery(ctx, device, commands, built.commands, now);
+  applyLostMode(built.config, device);
   await ctx.store.devices.update(device.id, { last_contact_at: now, last_config_at: now, external_ip: ip });
+  // Left-out overrides count as revision 0, so the device shows pending, not applied.
+  const fetchedRevision = built.ignoredOverridesReason === null ? overrides.revision : 0;
+  await recordPolicyFetch(ctx, device, policy, fetchedRevision, built.config.applications, now);
   return built.config;
 }
 

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.js';
 import { CONFIG_COMMAND_TYPES } from '../../domain/agent-commands.js';
 import type { DeviceInfo } from '../../domain/agent-reports.js';
+import type { DeviceRow } from '../../store/schema.js';
 import { ingestDeviceInfo } from './device-info.js';
 
 /** Actions the agent confirms before carrying them out. */
@@ -37,6 +38,13 @@ export async function confirmAction(
 
   const now = ctx.now();
   const types = [...CONFIG_COMMAND_TYPES[action]];
+
+  // The agent sends factoryReset: false when it is no longer device admin,
+  // and then it cannot wipe itself, so the wipe fails instead of staying open.
+  if (action === 'factoryReset' && info.factoryReset === false) {
+    return failWipe(ctx, device, types, now);
+  }
+
   const confirmed = await ctx.store.commands.confirmLive(device.id, device.enrolment_generation, types, now);
 
   if (confirmed > 0) {
@@ -65,5 +73,35 @@ export async function confirmAction(
   }
 
   ctx.logger.warn({ deviceId: device.device_id, action }, 'device confirmed an action that no open command asks for');
+  // A rejected wipe or reboot confirmation is a security event, so it is audited.
+  await ctx.store.audit.record(
+    {
+      actor: `device:${device.device_id}`,
+      action: 'command.vetoed',
+      targetType: 'device',
+      targetId: device.id,
+      details: { deviceId: device.device_id, type: action, generation: device.enrolment_generation, latestState: latest?.state ?? null },
+    },
+    now,
+  );
+  return { outcome: 'not-pending' };
+}
+
+async function failWipe(ctx: AppContext, device: DeviceRow, types: string[], now: number): Promise<ConfirmationResult> {
+  const failed = await ctx.store.commands.transitionOpen(device.id, device.enrolment_generation, types, 'failed', now);
+  if (failed === 0) return { outcome: 'not-pending' };
+
+  await ctx.store.audit.record(
+    {
+      actor: `device:${device.device_id}`,
+      action: 'command.failed',
+      targetType: 'device',
+      targetId: device.id,
+      details: { deviceId: device.device_id, type: 'factoryReset', reason: 'device_admin_inactive', commands: failed },
+    },
+    now,
+  );
+  ctx.logger.warn({ deviceId: device.device_id }, 'wipe failed: the agent is not device admin');
+  // A refusal keeps the agent from acting on a wipe it reports it cannot do.
   return { outcome: 'not-pending' };
 }

@@ -2,8 +2,10 @@ import type { AppContext } from '../../context.js';
 import type { DeviceInfo } from '../../domain/agent-reports.js';
 import { apiLevelOfRelease } from '../../domain/android-release.js';
 import type { DeviceRow, DeviceUpdate } from '../../store/schema.js';
+import { recordPolicyReport } from '../admin/policy-tracking.js';
 import { recordReportedVersions } from '../rollouts/rollout-reports.js';
-import { mergeIntoEarlierRecord } from './rebind.js';
+import { ingestLocation, type LocationIngestResult } from './location-ingest.js';
+import { checkReporter, mergeIntoEarlierRecord } from './rebind.js';
 
 // Package of the open-source agent build. The report does not name the
 // agent's own package.
@@ -14,7 +16,7 @@ const AGENT_PACKAGE = 'com.hmdm.launcher';
  * Stores a device report under `deviceId`: inventory, installed config
  * apps, last known location and the raw report. Returns the device record,
  * which may be an earlier record of the same phone after a re-bind, or
- * null when no device has that id.
+ * null when no device has that id or checkReporter rejects the report.
  */
 export async function ingestDeviceInfo(
   ctx: AppContext,
@@ -24,6 +26,8 @@ export async function ingestDeviceInfo(
 ): Promise<DeviceRow | null> {
   const reporter = await ctx.store.devices.findByDeviceId(deviceId);
   if (!reporter) return null;
+  // A second phone using this id, or a phone the enrolment rules reject, changes nothing.
+  if ((await checkReporter(ctx, reporter, info, ip)) !== 'accepted') return null;
 
   const device = await mergeIntoEarlierRecord(ctx, reporter, info);
   const now = ctx.now();
@@ -39,19 +43,18 @@ export async function ingestDeviceInfo(
   const agentVersion = info.applications?.find((app) => app.pkg === AGENT_PACKAGE)?.version;
   if (agentVersion) changes.agent_version = agentVersion;
 
-  const location = info.location;
-  if (location) {
-    await ctx.store.locations.append(device.id, { takenAt: location.ts, lat: location.lat, lon: location.lon }, now);
-    if (device.last_location_at === null || location.ts > device.last_location_at) {
-      changes.last_lat = location.lat;
-      changes.last_lon = location.lon;
-      changes.last_location_at = location.ts;
-    }
+  // The last position is written by ingestLocation alone, with a condition
+  // on its time, so `changes` never carries it and cannot move it backwards.
+  let lastPosition: LocationIngestResult['lastPosition'] = null;
+  if (info.location) {
+    const { ts, lat, lon } = info.location;
+    ({ lastPosition } = await ingestLocation(ctx, device.id, { takenAt: ts, lat, lon }, now));
   }
 
   await ctx.store.devices.update(device.id, changes);
   if (info.applications) await saveInstalledApps(ctx, device.id, info.applications, now);
-  return { ...device, ...changes } as DeviceRow;
+  await recordPolicyReport(ctx, device, info, now);
+  return { ...device, ...changes, ...lastPosition } as DeviceRow;
 }
 
 /**

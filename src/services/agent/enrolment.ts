@@ -5,6 +5,9 @@ import { usableHardwareId } from '../../domain/hardware-id.js';
 import { newId } from '../../store/ids.js';
 import type { DeviceRow, DeviceUpdate, EnrolmentTokenRow, PolicyRow } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
+import { enrolmentClosedReason, readEnrolmentRules } from '../admin/enrolment-rules.js';
+import { tokenFingerprint } from '../admin/enrolment-tokens.js';
+import { recomputeEffectivePolicies } from '../admin/org-unit-policy-resolution.js';
 import { inTransaction } from './transaction.js';
 
 export interface EnrolmentRequest {
@@ -53,6 +56,12 @@ async function enrolInStore(ctx: AppContext, store: Store, request: EnrolmentReq
   const known = byId ?? byHardware;
 
   const token = request.tokenId ? await store.enrolment.findById(request.tokenId) : undefined;
+  // Closed enrolment rules make a known phone's code count for nothing, and
+  // stop any other phone before the code loses a use.
+  const closedReason = token ? enrolmentClosedReason(await readEnrolmentRules(store), now) : null;
+  if (closedReason && byId) return keepEnrolment(store, byId, request, now);
+  if (closedReason && token) return rejectByRules(store, request, token, closedReason, now);
+
   const grant = token ? await tokenGrant(store, token, request.deviceId, now) : null;
 
   const granted = grant && 'policy' in grant ? grant : null;
@@ -75,6 +84,31 @@ async function enrolInStore(ctx: AppContext, store: Store, request: EnrolmentReq
     return { outcome: 'rejected', reason: `Cannot enrol: ${grant.problem}. Scan a current QR code.` };
   }
   return createDevice(store, request, grant, now);
+}
+
+/**
+ * Rejects an enrolment with a known code that the server-wide rules stop,
+ * and audits it. Rejections for unknown codes are only logged, because
+ * anyone can send them and they would flood the audit trail.
+ */
+async function rejectByRules(
+  store: Store,
+  request: EnrolmentRequest,
+  token: EnrolmentTokenRow,
+  problem: string,
+  now: number,
+): Promise<EnrolmentResult> {
+  await store.audit.record(
+    {
+      actor: `device:${request.deviceId}`,
+      action: 'device.enrol_rejected',
+      targetType: 'enrolment_token',
+      targetId: tokenFingerprint(token.id),
+      details: { deviceId: request.deviceId, reason: problem, ip: request.ip },
+    },
+    now,
+  );
+  return { outcome: 'rejected', reason: `Cannot enrol: ${problem}. Ask the MDM manager when enrolment opens.` };
 }
 
 type TokenGrant = { token: EnrolmentTokenRow; policy: PolicyRow } | { problem: string };
@@ -114,6 +148,9 @@ async function createDevice(
     id: pk,
     device_id: request.deviceId,
     policy_id: grant.policy.id,
+    enrolment_policy_id: grant.policy.id,
+    policy_source: 'enrolment',
+    dhis2_user_id: grant.token.dhis2_user_id,
     org_unit_id: grant.token.org_unit_id,
     enrolment_generation: 1,
     enrolment_token_id: grant.token.id,
@@ -123,6 +160,8 @@ async function createDevice(
     created_at: now,
     updated_at: now,
   });
+  // A policy assigned to the token's org unit or above beats the token's own.
+  await recomputeEffectivePolicies(store, now, { devicePk: pk });
 
   await store.audit.record(
     {
@@ -181,11 +220,14 @@ async function reEnrol(
     external_ip: request.ip,
     updated_at: now,
     policy_id: grant.policy.id,
+    enrolment_policy_id: grant.policy.id,
     org_unit_id: grant.token.org_unit_id,
     enrolment_token_id: grant.token.id,
+    ...(grant.token.dhis2_user_id !== null && { dhis2_user_id: grant.token.dhis2_user_id }),
   };
 
   await store.devices.update(known.id, changes);
+  await recomputeEffectivePolicies(store, now, { devicePk: known.id });
   // Commands queued for the phone before its wipe must never run on the new installation.
   await store.commands.expireOtherGenerations(known.id, generation, now);
 

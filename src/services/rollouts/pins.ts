@@ -1,8 +1,9 @@
-import { requireRole, type Caller } from '../../auth/caller.js';
+import { requireFleetScope, requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { NotFoundError, UnprocessableError } from '../../domain/errors.js';
 import type { DeviceScope } from '../../domain/rollout-scope.js';
 import { newId } from '../../store/ids.js';
+import { visibleDevicePks } from '../admin/device-scope.js';
 import { notifyConfigChanged } from '../agent/notify.js';
 import { toPin, type Pin } from './rollout-model.js';
 import { checkScope } from './scope-check.js';
@@ -18,7 +19,12 @@ export interface PinInput {
 export async function listPins(ctx: AppContext, caller: Caller): Promise<Pin[]> {
   requireRole(caller, 'viewer');
 
-  return (await ctx.store.pins.list()).map(toPin);
+  const pins: Pin[] = [];
+  for (const pin of (await ctx.store.pins.list()).map(toPin)) {
+    // Pinned devices outside the caller's scope are left out of the view.
+    pins.push({ ...pin, scope: { ...pin.scope, deviceIds: await visibleDevicePks(ctx, caller, pin.scope.deviceIds) } });
+  }
+  return pins;
 }
 
 /**
@@ -28,6 +34,7 @@ export async function listPins(ctx: AppContext, caller: Caller): Promise<Pin[]> 
  */
 export async function createPin(ctx: AppContext, caller: Caller, input: PinInput): Promise<Pin> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Changing version pins');
 
   const app = await ctx.store.apps.findAppByPackage(input.packageName);
   if (!app) {
@@ -68,6 +75,7 @@ export async function createPin(ctx: AppContext, caller: Caller, input: PinInput
 
 export async function deletePin(ctx: AppContext, caller: Caller, id: string): Promise<void> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Changing version pins');
 
   const row = await ctx.store.pins.findById(id);
   if (!row || !(await ctx.store.pins.delete(id))) throw new NotFoundError(`Pin ${id} was not found. Take the id from the pin list.`, 'params.id');

@@ -1,4 +1,4 @@
-import { requireRole, type Caller } from '../../auth/caller.js';
+import { requireFleetScope, requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { InvalidInputError, PayloadTooLargeError, UnprocessableError } from '../../domain/errors.js';
 import { pickCaptureAsset, releaseApiUrl, type CaptureVariant, type ReleaseAsset } from '../../domain/release-assets.js';
@@ -47,6 +47,7 @@ export async function importRelease(
   timeouts: FetchTimeouts = DEFAULT_FETCH_TIMEOUTS,
 ): Promise<ImportResult> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Importing a release');
 
   const parsed = parseHttpUrl(input.url);
   if (!parsed) throw new InvalidInputError(`Invalid URL ${JSON.stringify(input.url)}: only http and https URLs can be imported.`, 'body.url');

@@ -1,7 +1,8 @@
-import { requireRole, type Caller } from '../../auth/caller.js';
+import { requireFleetScope, requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import { currentStageIndex, isDeviceSelected, ROLLOUT_TRANSITIONS, type RolloutAction } from '../../domain/rollout-plan.js';
+import { visibleDevicePks } from '../admin/device-scope.js';
 import { notifyConfigChanged } from '../agent/notify.js';
 import { haltIfStageFails } from './rollout-halt.js';
 import { listRolloutDevices } from './rollout-devices.js';
@@ -14,7 +15,10 @@ export async function listRollouts(ctx: AppContext, caller: Caller): Promise<Rol
 
   const rows = await ctx.store.rollouts.list();
   const views: RolloutView[] = [];
-  for (const row of rows) views.push(toRolloutView(toRollout(row), await ctx.store.apps.findVersion(row.app_version_id), ctx.now()));
+  for (const row of rows) {
+    const view = toRolloutView(toRollout(row), await ctx.store.apps.findVersion(row.app_version_id), ctx.now());
+    views.push(await withVisiblePilots(ctx, caller, view));
+  }
   return views;
 }
 
@@ -22,7 +26,12 @@ export async function getRollout(ctx: AppContext, caller: Caller, id: string): P
   requireRole(caller, 'viewer');
 
   const rollout = await findRolloutOrThrow(ctx, id);
-  return toRolloutView(rollout, await ctx.store.apps.findVersion(rollout.appVersionId), ctx.now());
+  return withVisiblePilots(ctx, caller, toRolloutView(rollout, await ctx.store.apps.findVersion(rollout.appVersionId), ctx.now()));
+}
+
+/** Leaves out the pilot devices outside the caller's scope. */
+async function withVisiblePilots(ctx: AppContext, caller: Caller, view: RolloutView): Promise<RolloutView> {
+  return { ...view, scope: { ...view.scope, deviceIds: await visibleDevicePks(ctx, caller, view.scope.deviceIds) } };
 }
 
 export async function findRolloutOrThrow(ctx: AppContext, id: string): Promise<Rollout> {
@@ -43,6 +52,7 @@ export async function changeRolloutState(
   reason?: string,
 ): Promise<RolloutView> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Changing a rollout');
 
   const rollout = await findRolloutOrThrow(ctx, id);
   const transition = ROLLOUT_TRANSITIONS[action];
@@ -85,6 +95,7 @@ export async function retryFailedDevices(
   devicePks: readonly string[] | null,
 ): Promise<{ retried: number }> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Retrying a rollout');
 
   const rollout = await findRolloutOrThrow(ctx, id);
   const now = ctx.now();

@@ -1,4 +1,4 @@
-import { requireRole, type Caller } from '../../auth/caller.js';
+import { requireFleetScope, requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } from '../../domain/errors.js';
 import { findStageProblem, OPEN_ROLLOUT_STATES, type RolloutStage } from '../../domain/rollout-plan.js';
@@ -29,6 +29,7 @@ export interface RolloutInput {
  */
 export async function createRollout(ctx: AppContext, caller: Caller, input: RolloutInput): Promise<RolloutView> {
   requireRole(caller, 'admin');
+  requireFleetScope(caller, 'Creating a rollout');
 
   const now = ctx.now();
   const target = await findTarget(ctx, input);

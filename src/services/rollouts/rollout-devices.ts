@@ -16,6 +16,8 @@ export interface RolloutDevice {
   joiningStage: number;
   /** versionCode of the version the device reports, or null when unknown. */
   installedVersionCode: number | null;
+  /** Path of the device's org unit, for the caller's scope. */
+  orgUnitPath: string | null;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function listRolloutDevices(
       pilot,
       joiningStage: joiningStageIndex(rollout.stages, place, pilot),
       installedVersionCode: versionCodeOfName(versions, row.installed_version_name),
+      orgUnitPath: row.org_unit_path,
     });
   }
   return devices;

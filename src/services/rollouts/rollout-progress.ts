@@ -4,6 +4,7 @@ import { InvalidInputError } from '../../domain/errors.js';
 import { isCompatible } from '../../domain/effective-version.js';
 import { currentStageIndex, type RolloutStage } from '../../domain/rollout-plan.js';
 import type { RolloutDeviceRow, RolloutDeviceStatus } from '../../store/schema.js';
+import { pathVisibleTo } from '../admin/device-scope.js';
 import { findRolloutOrThrow } from './rollout-control.js';
 import { listRolloutDevices, type RolloutDevice } from './rollout-devices.js';
 
@@ -63,7 +64,8 @@ export async function getRolloutProgress(ctx: AppContext, caller: Caller, id: st
   const rollout = await findRolloutOrThrow(ctx, id);
   const target = await ctx.store.apps.findVersion(rollout.appVersionId);
   const targetVersion = { versionCode: rollout.targetVersionCode, minSdk: target?.min_sdk ?? null };
-  const devices = await listRolloutDevices(ctx, rollout);
+  // Counts, data cost and the device table cover the devices in the caller's scope.
+  const devices = (await listRolloutDevices(ctx, rollout)).filter((device) => pathVisibleTo(caller, device.orgUnitPath));
   const rows = new Map((await ctx.store.rollouts.listDevices(rollout.id)).map((row) => [row.device_pk, row]));
   const bytes = await ctx.store.rollouts.downloadedBytesByDevice(rollout.appVersionId);
   const now = ctx.now();

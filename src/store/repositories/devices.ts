@@ -1,11 +1,13 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 
 import { dialectOf, type Db, type DialectName } from '../database.js';
+import type { ContactState } from '../../domain/contact-state.js';
 import type { Database, DeviceRow, DeviceUpdate, NewDevice } from '../schema.js';
+import { deviceInScope, type DeviceScopeFilter } from '../device-scope-filter.js';
 import { containsInsensitive, lastPerKey } from '../sql-helpers.js';
 
-/** A device row with the name of its policy, as device lists show it. */
-export type DeviceListRow = DeviceRow & { policy_name: string | null };
+/** A device row with the name of its policy and, in lists, its health worker's DHIS2 username. */
+export type DeviceListRow = DeviceRow & { policy_name: string | null; dhis2_username?: string | null };
 
 /** Device columns a list can be ordered by without a snapshot, because they never change. */
 export type StableSortColumn = 'device_id' | 'enrolled_at';
@@ -14,6 +16,27 @@ export type StableSortColumn = 'device_id' | 'enrolled_at';
 export type ChangingSortColumn = 'last_contact_at' | 'battery_level' | 'model';
 
 export type SortOrder = 'asc' | 'desc';
+
+/**
+ * Device filter of a list or count: the caller's scope, and the list's own
+ * filters (an org-unit subtree as a scope filter, a DHIS2 user uid).
+ */
+export interface DeviceListFilter {
+  scope: DeviceScopeFilter;
+  subtree?: DeviceScopeFilter;
+  dhis2UserId?: string | null;
+  contact?: ContactStateFilter | null;
+}
+
+/**
+ * A device list filter on contact state, with the last-contact bounds of
+ * the states at the time of the request (contactBounds).
+ */
+export interface ContactStateFilter {
+  state: ContactState;
+  onlineSince: number;
+  lateSince: number;
+}
 
 export interface FleetCounts {
   total: number;
@@ -116,6 +139,7 @@ export class DeviceRepository {
     search: string | null;
     after: { value: string | number; id: string } | null;
     limit: number;
+    filter?: DeviceListFilter;
   }): Promise<DeviceListRow[]> {
     const column = `devices.${options.sort}` as const;
     const comparison = options.order === 'asc' ? '>' : '<';
@@ -123,9 +147,11 @@ export class DeviceRepository {
     let query = this.db
       .selectFrom('devices')
       .leftJoin('policies', 'policies.id', 'devices.policy_id')
+      .leftJoin('dhis2_users', 'dhis2_users.id', 'devices.dhis2_user_id')
       .selectAll('devices')
-      .select('policies.name as policy_name');
+      .select(['policies.name as policy_name', 'dhis2_users.username as dhis2_username']);
     if (options.search !== null) query = query.where(matchesSearch(options.search, dialectOf(this.db)));
+    query = query.where(listFilterCondition(options.filter));
 
     const after = options.after;
     if (after !== null) {
@@ -151,6 +177,7 @@ export class DeviceRepository {
     order: SortOrder;
     search: string | null;
     now: number;
+    filter?: DeviceListFilter;
   }): Promise<number> {
     const column = sql.ref(`devices.${options.sort}`);
     // Only 'asc' or 'desc' reach sql.raw; both come from the typed option.
@@ -166,6 +193,7 @@ export class DeviceRepository {
         sql<number>`${options.now}`.as('created_at'),
       ]);
     if (options.search !== null) rows = rows.where(matchesSearch(options.search, dialectOf(this.db)));
+    rows = rows.where(listFilterCondition(options.filter));
 
     const result = await this.db
       .insertInto('list_snapshot_rows')
@@ -180,15 +208,18 @@ export class DeviceRepository {
     snapshotId: string,
     afterPosition: number,
     limit: number,
+    scope: DeviceScopeFilter = null,
   ): Promise<Array<DeviceListRow & { position: number }>> {
     return this.db
       .selectFrom('list_snapshot_rows')
       .innerJoin('devices', 'devices.id', 'list_snapshot_rows.device_pk')
       .leftJoin('policies', 'policies.id', 'devices.policy_id')
+      .leftJoin('dhis2_users', 'dhis2_users.id', 'devices.dhis2_user_id')
       .selectAll('devices')
-      .select(['policies.name as policy_name', 'list_snapshot_rows.position'])
+      .select(['policies.name as policy_name', 'dhis2_users.username as dhis2_username', 'list_snapshot_rows.position'])
       .where('list_snapshot_rows.snapshot_id', '=', snapshotId)
       .where('list_snapshot_rows.position', '>', afterPosition)
+      .where(deviceInScope(scope))
       .orderBy('list_snapshot_rows.position')
       .limit(limit)
       .execute();
@@ -205,7 +236,7 @@ export class DeviceRepository {
   }
 
   /** Counts devices in total, online since `onlineSince`, never contacted, and enrolled since `enrolledSince`. */
-  async countFleet(onlineSince: number, enrolledSince: number): Promise<FleetCounts> {
+  async countFleet(onlineSince: number, enrolledSince: number, scope: DeviceScopeFilter = null): Promise<FleetCounts> {
     const row = await this.db
       .selectFrom('devices')
       .select([
@@ -214,6 +245,7 @@ export class DeviceRepository {
         sql<number>`coalesce(sum(case when last_contact_at is null then 1 else 0 end), 0)`.as('never_contacted'),
         sql<number>`coalesce(sum(case when enrolled_at >= ${enrolledSince} then 1 else 0 end), 0)`.as('enrolled_since'),
       ])
+      .where(deviceInScope(scope))
       .executeTakeFirstOrThrow();
     return {
       total: Number(row.total),
@@ -263,6 +295,19 @@ export class DeviceRepository {
   }
 }
 
+/** Builds the WHERE condition of a list filter; no filter lets every device through. */
+function listFilterCondition(filter: DeviceListFilter | undefined) {
+  return (eb: ExpressionBuilder<Database, 'devices'>) => {
+    if (filter === undefined) return eb.and([]);
+
+    const conditions = [deviceInScope(filter.scope)];
+    if (filter.subtree !== undefined && filter.subtree !== null) conditions.push(deviceInScope(filter.subtree));
+    if (filter.dhis2UserId !== undefined && filter.dhis2UserId !== null) conditions.push(eb('devices.dhis2_user_id', '=', filter.dhis2UserId));
+    if (filter.contact) conditions.push(matchesContactState(filter.contact)(eb));
+    return eb.and(conditions);
+  };
+}
+
 /**
  * Matches devices whose device id, serial, IMEI or model contains `search`,
  * ignoring case. LIKE wildcards in the search text match only themselves.
@@ -272,4 +317,21 @@ function matchesSearch(search: string, dialect: DialectName) {
 
   return (eb: ExpressionBuilder<Database, 'devices'>) =>
     eb.or(columns.map((column) => containsInsensitive(eb, dialect, column, search)));
+}
+
+function matchesContactState(filter: ContactStateFilter) {
+  const column = 'devices.last_contact_at' as const;
+
+  return (eb: ExpressionBuilder<Database, 'devices'>) => {
+    switch (filter.state) {
+      case 'never':
+        return eb(column, 'is', null);
+      case 'online':
+        return eb(column, '>=', filter.onlineSince);
+      case 'late':
+        return eb.and([eb(column, '<', filter.onlineSince), eb(column, '>=', filter.lateSince)]);
+      case 'offline':
+        return eb(column, '<', filter.lateSince);
+    }
+  };
 }

@@ -11,6 +11,8 @@ export interface Operation {
   jsonBody: JsonSchema | null;
   /** Minimum role when the route declares it in an `x-role` extension. */
   declaredRole: string | undefined;
+  /** True when the route declares `security: []`: it serves callers without a session. */
+  public: boolean;
 }
 
 /** The parts of JSON Schema that minimalValue reads. */
@@ -48,6 +50,7 @@ export async function fetchOperations(listenUrl: string, prefix = ''): Promise<O
         tags: (operation.tags as string[] | undefined) ?? [],
         jsonBody: (body?.content?.['application/json'] as { schema?: JsonSchema } | undefined)?.schema ?? null,
         declaredRole: typeof operation['x-role'] === 'string' ? operation['x-role'] : undefined,
+        public: Array.isArray(operation.security) && operation.security.length === 0,
       });
     }
   }

@@ -14,9 +14,14 @@ import { routeHref } from '../../router.js';
 import { hasRole, useUser } from '../../session.js';
 import { useApiData } from '../../use-api-data.js';
 import { AssignPolicy } from './AssignPolicy.js';
+import { DeviceAssignmentSection } from './DeviceAssignmentSection.js';
 import { DeviceCommands } from './DeviceCommands.js';
+import { DeviceCompliance } from './DeviceCompliance.js';
 import { DeviceInventory } from './DeviceInventory.js';
+import { DeviceOverrides } from './DeviceOverrides.js';
+import { DeviceTrackSection } from './DeviceTrackSection.js';
 import { InstalledApps } from './InstalledApps.js';
+import { LostModeSection } from './LostModeSection.js';
 import { RecentLocations } from './RecentLocations.js';
 
 /** Everything known about one device, with policy assignment and commands. */
@@ -27,6 +32,9 @@ export function DeviceDetailPage({ id }: { id: string }) {
   // The last saved version replaces the loaded one until the next reload.
   const [device, setDevice] = useState<DeviceDetail>();
   useEffect(() => setDevice(loaded.data), [loaded.data]);
+  // Compliance reloads with the device and after each override change.
+  const [complianceKey, setComplianceKey] = useState(0);
+  useEffect(() => setComplianceKey((key) => key + 1), [loaded.data]);
 
   return (
     <>
@@ -42,9 +50,14 @@ export function DeviceDetailPage({ id }: { id: string }) {
         <>
           <DeviceInventory device={device} orgUnits={orgUnits.data ?? []} />
           {hasRole(user, 'operator') && <AssignPolicy device={device} orgUnits={orgUnits} onSaved={setDevice} />}
+          <DeviceAssignmentSection devicePk={device.id} onChange={loaded.reload} />
           <InstalledApps apps={device.installedApps} />
+          <DeviceCompliance devicePk={device.id} refreshKey={complianceKey} />
+          <DeviceOverrides devicePk={device.id} onSaved={() => setComplianceKey((key) => key + 1)} />
           <RecentLocations locations={device.recentLocations} />
-          <DeviceCommands deviceId={device.id} commands={device.commands} onCommandSent={loaded.reload} />
+          <DeviceTrackSection deviceId={device.id} lastFixAt={device.lastLocation?.at ?? null} />
+          <LostModeSection devicePk={device.id} onChange={loaded.reload} />
+          <DeviceCommands devicePk={device.id} deviceId={device.deviceId} refreshToken={device} />
           <Section title={i18n.t('Last device report')} dataTest="device-raw">
             <JsonView value={device.rawInfo} />
           </Section>

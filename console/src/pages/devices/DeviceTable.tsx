@@ -1,5 +1,6 @@
 import i18n from '@dhis2/d2-i18n';
 import {
+  Checkbox,
   DataTable,
   DataTableBody,
   DataTableCell,
@@ -21,6 +22,9 @@ interface Props {
   search: string;
   sort: SortState;
   onSortChange: (sort: SortState) => void;
+  /** Ticked device ids; with onToggle, a checkbox column for bulk actions is shown. */
+  selected?: ReadonlySet<string>;
+  onToggle?: (id: string) => void;
 }
 
 function sortDirection(column: DeviceColumn, sort: SortState): DataTableSortDirection | undefined {
@@ -29,13 +33,14 @@ function sortDirection(column: DeviceColumn, sort: SortState): DataTableSortDire
 }
 
 /** Device rows with sortable headers, or the empty state. */
-export function DeviceTable({ devices, loading, search, sort, onSortChange }: Props) {
+export function DeviceTable({ devices, loading, search, sort, onSortChange, selected, onToggle }: Props) {
   if (devices === undefined) return loading ? <Loading /> : null;
 
   return (
     <DataTable dataTest="device-table">
       <DataTableHead>
         <DataTableRow>
+          {onToggle && <DataTableColumnHeader width="48px" />}
           {DEVICE_COLUMNS.map((column) => (
             <DataTableColumnHeader
               key={column.id}
@@ -55,13 +60,23 @@ export function DeviceTable({ devices, loading, search, sort, onSortChange }: Pr
       <DataTableBody loading={loading}>
         {devices.length === 0 && (
           <DataTableRow>
-            <DataTableCell colSpan={String(DEVICE_COLUMNS.length)}>
+            <DataTableCell colSpan={String(DEVICE_COLUMNS.length + (onToggle ? 1 : 0))}>
               <EmptyState search={search} />
             </DataTableCell>
           </DataTableRow>
         )}
         {devices.map((device) => (
           <DataTableRow key={device.id} dataTest="device-row">
+            {onToggle && (
+              <DataTableCell width="48px">
+                <Checkbox
+                  checked={selected?.has(device.id) ?? false}
+                  onChange={() => onToggle(device.id)}
+                  dataTest="device-select"
+                  aria-label={i18n.t('Select {{id}}', { id: device.deviceId })}
+                />
+              </DataTableCell>
+            )}
             {DEVICE_COLUMNS.map((column) => (
               <DataTableCell key={column.id}>{column.render(device)}</DataTableCell>
             ))}

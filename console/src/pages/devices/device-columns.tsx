@@ -3,11 +3,19 @@ import type { ReactNode } from 'react';
 
 import type { DeviceSortKey, SortOrder } from '../../api/devices.js';
 import type { DeviceSummary } from '../../api/types.js';
-import { formatPercent, formatRelative, orDash } from '../../components/format.js';
+import { formatPercent, formatRelative, formatZonedTime, orDash } from '../../components/format.js';
 import { StatusTag } from '../../components/StatusTag.js';
 import { routeHref } from '../../router.js';
 
-export type DeviceColumnId = 'deviceId' | 'model' | 'androidVersion' | 'battery' | 'policy' | 'lastContact' | 'status';
+export type DeviceColumnId =
+  | 'deviceId'
+  | 'model'
+  | 'androidVersion'
+  | 'battery'
+  | 'policy'
+  | 'healthWorker'
+  | 'lastContact'
+  | 'status';
 
 export interface SortState {
   column: DeviceColumnId;
@@ -31,7 +39,7 @@ function batteryText(device: DeviceSummary): string {
 }
 
 // NOTE: the API sorts by deviceId, lastContact, enrolledAt, model and battery
-// only, so the Android and policy columns cannot be sorted.
+// only, so the Android, policy and health-worker columns cannot be sorted.
 export const DEVICE_COLUMNS: DeviceColumn[] = [
   {
     id: 'deviceId',
@@ -49,14 +57,20 @@ export const DEVICE_COLUMNS: DeviceColumn[] = [
   { id: 'battery', label: () => i18n.t('Battery'), sortKey: 'battery', render: batteryText },
   { id: 'policy', label: () => i18n.t('Policy'), sortKey: null, render: (device) => orDash(device.policyName) },
   {
+    id: 'healthWorker',
+    label: () => i18n.t('Health worker'),
+    sortKey: null,
+    render: (device) => orDash(device.dhis2Username ?? device.dhis2UserId ?? null),
+  },
+  {
     id: 'lastContact',
     label: () => i18n.t('Last contact'),
     sortKey: 'lastContact',
-    render: (device) => formatRelative(device.lastContactAt),
+    render: (device) => <span title={formatZonedTime(device.lastContactAt)}>{formatRelative(device.lastContactAt)}</span>,
   },
   {
     id: 'status',
-    label: () => i18n.t('Status'),
+    label: () => i18n.t('Contact state'),
     sortKey: 'lastContact',
     render: (device) => <StatusTag status={device.status} />,
   },

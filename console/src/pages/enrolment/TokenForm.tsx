@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { createToken } from '../../api/enrolment.js';
 import { fetchOrgUnits } from '../../api/org-units.js';
 import { fetchPolicies } from '../../api/policies.js';
+import { fetchDhis2Users } from '../../api/users.js';
 import type { DeviceIdSource, EnrolmentToken, WifiSecurity } from '../../api/types.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Section } from '../../components/Section.js';
@@ -21,6 +22,7 @@ export function TokenForm({ onCreated }: { onCreated: (token: EnrolmentToken) =>
   const policies = useApiData(fetchPolicies, []);
   const orgUnits = useApiData(fetchOrgUnits, []);
   const [form, setForm] = useState<TokenFormState>(emptyTokenForm);
+  const workers = useApiData(() => fetchDhis2Users(form.orgUnitId || undefined), [form.orgUnitId]);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -69,12 +71,30 @@ export function TokenForm({ onCreated }: { onCreated: (token: EnrolmentToken) =>
             loading={orgUnits.loading}
             selected={form.orgUnitId || undefined}
             placeholder={i18n.t('None')}
-            onChange={({ selected }) => change({ orgUnitId: selected })}
+            onChange={({ selected }) => change({ orgUnitId: selected, dhis2UserId: '' })}
             clearable
             clearText={i18n.t('Clear')}
           >
             {(orgUnits.data ?? []).map((unit) => (
               <SingleSelectOption key={unit.id} value={unit.id} label={unit.name} />
+            ))}
+          </SingleSelectField>
+          <SingleSelectField
+            label={i18n.t('Health worker (optional)')}
+            helpText={i18n.t('The phone enrolled with this code is assigned to this DHIS2 user.')}
+            inputWidth="260px"
+            loading={workers.loading}
+            selected={form.dhis2UserId || undefined}
+            placeholder={i18n.t('None')}
+            onChange={({ selected }) => change({ dhis2UserId: selected })}
+            clearable
+            clearText={i18n.t('Clear')}
+            filterable
+            noMatchText={i18n.t('No user matches')}
+            dataTest="token-worker"
+          >
+            {(workers.data ?? []).map((worker) => (
+              <SingleSelectOption key={worker.uid} value={worker.uid} label={`${worker.displayName} (${worker.username})`} />
             ))}
           </SingleSelectField>
           <InputField label={i18n.t('Label')} inputWidth="240px" {...text('label')} dataTest="token-label" />

@@ -4,6 +4,8 @@ import type { DeviceIdSource, EnrolmentTokenInput, WifiSecurity } from '../../ap
 export interface TokenFormState {
   policyId: string;
   orgUnitId: string;
+  /** DHIS2 user uid of the health worker who gets the phone; '' for none. */
+  dhis2UserId: string;
   presetDeviceId: string;
   deviceIdSource: DeviceIdSource | '';
   label: string;
@@ -23,6 +25,7 @@ export function emptyTokenForm(): TokenFormState {
   return {
     policyId: '',
     orgUnitId: '',
+    dhis2UserId: '',
     presetDeviceId: '',
     deviceIdSource: '',
     label: '',
@@ -50,6 +53,7 @@ export function tokenInput(form: TokenFormState): EnrolmentTokenInput {
   return {
     policyId: form.policyId,
     orgUnitId: optionalText(form.orgUnitId),
+    dhis2UserId: optionalText(form.dhis2UserId),
     presetDeviceId: optionalText(form.presetDeviceId),
     deviceIdSource: form.deviceIdSource === '' ? undefined : form.deviceIdSource,
     label: optionalText(form.label),

@@ -8,6 +8,7 @@ import {
   DataTableHead,
   DataTableRow,
   NoticeBox,
+  Tag,
 } from '@dhis2/ui';
 import { useState } from 'react';
 
@@ -82,6 +83,7 @@ export function PoliciesPage() {
                 <DataTableColumnHeader>{i18n.t('Version')}</DataTableColumnHeader>
                 <DataTableColumnHeader>{i18n.t('Apps')}</DataTableColumnHeader>
                 <DataTableColumnHeader>{i18n.t('Devices')}</DataTableColumnHeader>
+                <DataTableColumnHeader>{i18n.t('Applied / pending')}</DataTableColumnHeader>
                 <DataTableColumnHeader>{i18n.t('Last change')}</DataTableColumnHeader>
                 <DataTableColumnHeader />
               </DataTableRow>
@@ -90,12 +92,19 @@ export function PoliciesPage() {
               {policies.data.map((policy) => (
                 <DataTableRow key={policy.id} dataTest="policy-row">
                   <DataTableCell>
-                    <a href={routeHref(`/policies/${encodeURIComponent(policy.id)}`)}>{policy.name}</a>
+                    <a href={routeHref(`/policies/${encodeURIComponent(policy.id)}`)}>{policy.name}</a>{' '}
+                    {policy.unknownRestrictions.length > 0 && (
+                      <Tag neutral>{i18n.t('{{count}} unknown restriction keys', { count: policy.unknownRestrictions.length })}</Tag>
+                    )}{' '}
+                    {policy.paidAgentSettings.length > 0 && <Tag neutral>{i18n.t('Paid-agent settings')}</Tag>}
                   </DataTableCell>
                   <DataTableCell>{orDash(policy.description)}</DataTableCell>
                   <DataTableCell>{policy.version}</DataTableCell>
                   <DataTableCell>{policy.apps.length}</DataTableCell>
                   <DataTableCell>{policy.deviceCount}</DataTableCell>
+                  <DataTableCell dataTest="policy-applied">
+                    {policy.devices.applied} / {policy.devices.pending + policy.devices.neverFetched}
+                  </DataTableCell>
                   <DataTableCell>{formatTime(policy.updatedAt)}</DataTableCell>
                   <DataTableCell align="right">
                     {isAdmin && (

@@ -14,26 +14,61 @@ export interface PolicyFormState {
   settings: PolicySettings;
   /** New admin-panel password; empty keeps the current one. */
   adminPassword: string;
+  /** Removes the saved admin-panel password. */
+  clearAdminPassword: boolean;
   apps: PolicyAppRow[];
 }
 
 /**
- * Settings a new policy starts with: every radio and restriction left
- * unmanaged and push by long polling, which needs no MQTT broker.
+ * Settings a new policy starts with, the same as the server's defaults:
+ * everything unmanaged and push by long polling, which needs no MQTT broker.
  */
 export function newPolicySettings(): PolicySettings {
   return {
     pushMode: 'polling',
-    adminPasswordMd5: null,
+    keepaliveSeconds: 300,
     restrictions: [],
+    extraRestrictions: [],
     passwordMode: null,
     gps: null,
     wifi: null,
     bluetooth: null,
     mobileData: null,
+    blockUsbStorage: null,
+    disableScreenshots: false,
+    timeZone: null,
+    screenTimeoutSeconds: null,
+    brightness: null,
+    autoBrightness: null,
+    volumePercent: null,
+    lockVolume: null,
+    orientation: 0,
+    systemUpdateType: 0,
+    systemUpdateFrom: null,
+    systemUpdateTo: null,
     appUpdateFrom: null,
     appUpdateTo: null,
     downloadNetwork: null,
+    locationUpdates: null,
+    appPermissions: null,
+    backgroundMode: true,
+    title: 'deviceId',
+    displayStatus: false,
+    showWifiOnError: false,
+    permissive: false,
+    autostartForeground: false,
+    backgroundColor: null,
+    textColor: null,
+    iconSize: null,
+    kioskMode: false,
+    kioskApp: null,
+    kioskHome: null,
+    kioskRecents: null,
+    kioskNotifications: null,
+    kioskSystemInfo: null,
+    kioskKeyguard: null,
+    kioskLockButtons: null,
+    lockStatusBar: null,
   };
 }
 
@@ -44,23 +79,37 @@ export function newAppRow(packageName = '', appVersionId: string | null = null):
 }
 
 export function formFromPolicy(policy: Policy | null): PolicyFormState {
-  if (!policy) return { name: '', description: '', settings: newPolicySettings(), adminPassword: '', apps: [] };
+  const empty = { adminPassword: '', clearAdminPassword: false };
+  if (!policy) return { name: '', description: '', settings: newPolicySettings(), apps: [], ...empty };
   return {
     name: policy.name,
     description: policy.description ?? '',
-    // Fields the console does not edit are sent back unchanged.
     settings: { ...newPolicySettings(), ...policy.settings },
-    adminPassword: '',
     apps: policy.apps.map((app) => ({ ...newAppRow(app.packageName, app.appVersionId), action: app.action })),
+    ...empty,
   };
 }
 
-export type FormProblem = 'nameMissing' | 'updateWindowHalf' | 'appPackageMissing' | 'appVersionMissing';
+export type FormProblem =
+  | 'nameMissing'
+  | 'updateWindowHalf'
+  | 'updateWindowEmpty'
+  | 'systemWindowMissing'
+  | 'kioskAppMissing'
+  | 'appPackageMissing'
+  | 'appVersionMissing';
 
-/** First problem that keeps the form from being saved, or null. */
+/** First problem that keeps the form from being saved, or null. The server checks the same rules. */
 export function formProblem(form: PolicyFormState): FormProblem | null {
+  const settings = form.settings;
   if (form.name.trim() === '') return 'nameMissing';
-  if ((form.settings.appUpdateFrom === null) !== (form.settings.appUpdateTo === null)) return 'updateWindowHalf';
+  if ((settings.appUpdateFrom === null) !== (settings.appUpdateTo === null)) return 'updateWindowHalf';
+  if (settings.appUpdateFrom !== null && settings.appUpdateFrom === settings.appUpdateTo) return 'updateWindowEmpty';
+  if (settings.systemUpdateType === 2) {
+    if (settings.systemUpdateFrom === null || settings.systemUpdateTo === null) return 'systemWindowMissing';
+    if (settings.systemUpdateFrom === settings.systemUpdateTo) return 'updateWindowEmpty';
+  }
+  if (settings.kioskMode && !settings.kioskApp) return 'kioskAppMissing';
   for (const app of form.apps) {
     if (app.packageName === '') return 'appPackageMissing';
     if (app.action === 'install' && app.appVersionId === null) return 'appVersionMissing';
@@ -69,17 +118,22 @@ export function formProblem(form: PolicyFormState): FormProblem | null {
 }
 
 /**
- * Request body for POST and PUT /policies. A new admin-panel password
- * replaces the stored hash, and the API rejects a body that has both.
+ * Request body for POST and PUT /policies. The OS update window is sent only
+ * with the window update type, which the server requires. Without a new
+ * password the saved one is kept.
  */
 export function policyInput(form: PolicyFormState): PolicyInput {
-  const changePassword = form.adminPassword !== '';
-  const { adminPasswordMd5, ...otherSettings } = form.settings;
+  const settings = { ...form.settings };
+  if (settings.systemUpdateType !== 2) {
+    settings.systemUpdateFrom = null;
+    settings.systemUpdateTo = null;
+  }
   return {
     name: form.name.trim(),
     description: form.description.trim(),
-    settings: changePassword ? otherSettings : { ...otherSettings, adminPasswordMd5 },
-    adminPassword: changePassword ? form.adminPassword : undefined,
+    settings,
+    ...(form.adminPassword !== '' && { adminPassword: form.adminPassword }),
+    ...(form.adminPassword === '' && form.clearAdminPassword && { clearAdminPassword: true }),
     apps: form.apps.map((app) => ({
       packageName: app.packageName,
       appVersionId: app.action === 'remove' ? null : app.appVersionId,

@@ -35,6 +35,14 @@ export function radioOptions(): Option[] {
   ];
 }
 
+export function yesNoOptions(): Option[] {
+  return [
+    { value: UNMANAGED, label: i18n.t('Not managed') },
+    { value: 'on', label: i18n.t('Yes') },
+    { value: 'off', label: i18n.t('No') },
+  ];
+}
+
 // NOTE: the agent names these values without defining 'limited' further;
 // the label describes it as a limit on mobile-data downloads.
 export function downloadNetworkOptions(): Option[] {
@@ -42,6 +50,49 @@ export function downloadNetworkOptions(): Option[] {
     { value: UNMANAGED, label: i18n.t('Any network') },
     { value: 'limited', label: i18n.t('Limited on mobile data') },
     { value: 'wifi', label: i18n.t('Wi-Fi only') },
+  ];
+}
+
+export function systemUpdateOptions(): Option[] {
+  return [
+    { value: '0', label: i18n.t('Phone default') },
+    { value: '1', label: i18n.t('Install at once') },
+    { value: '2', label: i18n.t('Install in a daily window') },
+    { value: '3', label: i18n.t('Postpone for 30 days') },
+  ];
+}
+
+export function orientationOptions(): Option[] {
+  return [
+    { value: '0', label: i18n.t('Not managed') },
+    { value: '1', label: i18n.t('Portrait') },
+    { value: '2', label: i18n.t('Landscape') },
+  ];
+}
+
+export function locationUpdateOptions(): Option[] {
+  return [
+    { value: UNMANAGED, label: i18n.t('Not requested') },
+    { value: 'gps', label: i18n.t('GPS') },
+    { value: 'network', label: i18n.t('Network location') },
+  ];
+}
+
+export function appPermissionOptions(): Option[] {
+  return [
+    { value: UNMANAGED, label: i18n.t('Grant every permission') },
+    { value: 'asklocation', label: i18n.t('Grant all but location; ask for location') },
+    { value: 'denylocation', label: i18n.t('Grant all but location; deny location') },
+    { value: 'askall', label: i18n.t('Ask the user for every permission') },
+  ];
+}
+
+export function iconSizeOptions(): Option[] {
+  return [
+    { value: UNMANAGED, label: i18n.t('Agent default') },
+    { value: '100', label: '100 %' },
+    { value: '120', label: '120 %' },
+    { value: '140', label: '140 %' },
   ];
 }
 
@@ -53,4 +104,8 @@ export function radioValue(setting: boolean | null): string {
 export function radioSetting(value: string): boolean | null {
   if (value === UNMANAGED) return null;
   return value === 'on';
+}
+
+export function nullIfUnmanaged<T extends string>(value: string): T | null {
+  return value === UNMANAGED ? null : (value as T);
 }
