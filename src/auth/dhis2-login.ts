@@ -1,5 +1,10 @@
 import type { AppContext } from '../context.js';
 import { roleAllows, type ConsoleRole } from '../domain/roles.js';
+import { readCapped } from '../dhis2/client.js';
+
+// A user with thousands of org units and groups gives an /api/me of a few
+// hundred KB; 4 MB stops a broken or hostile server from filling memory.
+const MAX_ME_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** Settings key of the "sign in with DHIS2" options. */
 export const DHIS2_LOGIN_KEY = 'auth.dhis2Login';
@@ -71,7 +76,22 @@ export async function checkDhis2Credentials(
     ctx.logger.warn({ baseUrl: connection.baseUrl, status: response.status, contentType: type }, 'dhis2 sign-in got an unusable response');
     return 'unreachable';
   }
-  return toAccount(await response.json().catch(() => null), username);
+  let text: string;
+  try {
+    text = await readCapped(response, MAX_ME_RESPONSE_BYTES, 'GET /api/me');
+  } catch (error) {
+    ctx.logger.warn({ baseUrl: connection.baseUrl, reason: (error as Error).message }, 'dhis2 sign-in got an unusable response');
+    return 'unreachable';
+  }
+  return toAccount(parseJsonOrNull(text), username);
+}
+
+function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 function toAccount(body: unknown, username: string): Dhis2Account | Dhis2CheckFailure {

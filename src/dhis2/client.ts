@@ -121,8 +121,8 @@ export class Dhis2Client {
   }
 }
 
-/** Reads a response body as text, or throws once it grows past maxBytes. */
-async function readCapped(response: Response, maxBytes: number, where: string): Promise<string> {
+/** Reads a response body as text, or throws a Dhis2Error once it grows past maxBytes. */
+export async function readCapped(response: Response, maxBytes: number, where: string): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) throw tooLarge(where, maxBytes);
   if (!response.body) return '';
