@@ -128,7 +128,7 @@ export class OrgUnitPolicyRepository {
 
   /**
    * Forgets a policy as the enrolment default of devices, before the policy
-   * is deleted; those devices then fall back to no policy unless a unit gives one.
+   * is deleted. Those devices then have no policy unless a unit gives one.
    */
   async forgetEnrolmentPolicy(policyId: string): Promise<void> {
     await this.db.updateTable('devices').set({ enrolment_policy_id: null }).where('enrolment_policy_id', '=', policyId).execute();
