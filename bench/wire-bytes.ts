@@ -26,7 +26,7 @@ export interface AnswerBody {
   call: AgentCall;
   bytes: number;
   gzipBytes: number;
-  /** Whether the answer already came gzipped. */
+  /** Whether the response already came gzipped. */
   compressed: boolean;
 }
 
@@ -221,7 +221,7 @@ function bodyText(exchange: Exchange): string {
   return body.toString('utf8');
 }
 
-/** Adds the request and answer lines the reference server's exchanges have and the measured ones lack. */
+/** Adds the request and response lines the reference server's exchanges have and the measured ones lack. */
 function addReferenceLines(costs: MeasuredCosts): void {
   for (const event of ['config', 'logRules', 'deviceInfo', 'poll'] as const) {
     costs[event] = { ...costs[event], up: costs[event].up + ACCEPT_GZIP_LINE_BYTES };

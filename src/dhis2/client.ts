@@ -10,7 +10,7 @@ export interface Dhis2ClientOptions {
   signal?: AbortSignal;
   /** Pause before a retry; tests shorten it. */
   retryDelayMs?: number;
-  /** Largest answer read; MAX_DHIS2_RESPONSE_BYTES when absent. */
+  /** Maximum response size read; MAX_DHIS2_RESPONSE_BYTES when absent. */
   maxResponseBytes?: number;
 }
 
@@ -24,8 +24,8 @@ const DEFAULT_RETRY_DELAY_MS = 1000;
 const BODY_SAMPLE_CHARS = 120;
 
 /**
- * Largest DHIS2 answer read, in bytes. Sync pages are fetched a bounded
- * page at a time; a page of 1,000 users with their org units and groups
+ * Maximum DHIS2 response size read, in bytes. Sync pages are fetched a
+ * bounded page at a time. By estimate a page of 1,000 users with their org units and groups
  * is a few MB, so 64 MB leaves a wide margin and still stops a broken or
  * hostile server from filling Outpost's memory.
  */
