@@ -149,6 +149,26 @@ for (const backend of crashDatabases()) {
         phones,
       );
 
+      // A report sent before an install can be processed after the one that
+      // reports it, and then the inventory shows the old version until the
+      // phone's next report; wait for that report before stopping the phones.
+      db = openDatabase(site.database.url ?? path.join(site.dataDir, 'outpost.sqlite'));
+      const inventory = db;
+      await waitFor(
+        'every phone reported the target in its inventory',
+        async () => {
+          const row = await inventory
+            .selectFrom('device_apps')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('package_name', '=', PACKAGE)
+            .where('version_name', '=', TARGET)
+            .executeTakeFirstOrThrow();
+          return Number(row.n) === PHONES;
+        },
+        120_000,
+        phones,
+      );
+
       await fleet.stop();
       await server.stop();
 
@@ -158,7 +178,6 @@ for (const backend of crashDatabases()) {
       expect(installCounts).toEqual(new Map([[2, PHONES]]));
       for (const agent of phones.agents) expect(agent.counters.digestMismatches, agent.deviceId).toBe(0);
 
-      db = openDatabase(site.database.url ?? path.join(site.dataDir, 'outpost.sqlite'));
       const devices = await db.selectFrom('devices').select(['id', 'device_id']).execute();
       expect(devices).toHaveLength(PHONES);
       expect(new Set(devices.map((device) => device.device_id))).toEqual(new Set(phones.agents.map((agent) => agent.deviceId)));
