@@ -5,7 +5,7 @@ import { migrateToLatest, openDatabase, type Db } from '../../src/store/database
 import { newId } from '../../src/store/ids.js';
 import { migrationProvider } from '../../src/store/migrations/index.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from '../support/postgres.js';
+import { DATABASE_BACKENDS } from '../support/database-backends.js';
 
 const NOW = 1_764_800_000_000;
 const MINUTE = 60_000;
@@ -27,42 +27,7 @@ async function insertDevice(db: Db, deviceId: string, orgUnitId: string | null =
   return id;
 }
 
-interface Backend {
-  name: string;
-  open(): Promise<{ db: Db; cleanup(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'SQLite',
-    open: async () => {
-      const db = openDatabase(':memory:');
-      return { db, cleanup: () => db.destroy() };
-    },
-  },
-  TEST_DATABASE_URL
-    ? {
-        name: 'PostgreSQL',
-        open: async () => {
-          const schema: TestSchema = await createTestSchema(TEST_DATABASE_URL!);
-          const db = openDatabase(schema.url);
-          return {
-            db,
-            async cleanup() {
-              await db.destroy();
-              await schema.drop();
-            },
-          };
-        },
-      }
-    : {
-        name: 'PGlite',
-        open: async () => {
-          const db = openDatabase('pglite://memory');
-          return { db, cleanup: () => db.destroy() };
-        },
-      },
-];
+const backends = DATABASE_BACKENDS;
 
 for (const backend of backends) {
   describe(`location repository on ${backend.name}`, () => {

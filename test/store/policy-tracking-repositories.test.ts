@@ -1,51 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { migrateToLatest, openDatabase, type Db } from '../../src/store/database.js';
+import { migrateToLatest, type Db } from '../../src/store/database.js';
 import { newId } from '../../src/store/ids.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { createTestSchema, TEST_DATABASE_URL, type TestSchema } from '../support/postgres.js';
+import { DATABASE_BACKENDS } from '../support/database-backends.js';
 
 // The policy-tracking and override repositories on each backend, with the
 // SQL that compares fetched, applied and current versions.
 
 const NOW = 1_764_800_000_000;
 
-interface Backend {
-  name: string;
-  open(): Promise<{ db: Db; cleanup(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'SQLite',
-    open: async () => {
-      const db = openDatabase(':memory:');
-      return { db, cleanup: () => db.destroy() };
-    },
-  },
-  TEST_DATABASE_URL
-    ? {
-        name: 'PostgreSQL',
-        open: async () => {
-          const schema: TestSchema = await createTestSchema(TEST_DATABASE_URL);
-          const db = openDatabase(schema.url);
-          return {
-            db,
-            async cleanup() {
-              await db.destroy();
-              await schema.drop();
-            },
-          };
-        },
-      }
-    : {
-        name: 'PGlite',
-        open: async () => {
-          const db = openDatabase('pglite://memory');
-          return { db, cleanup: () => db.destroy() };
-        },
-      },
-];
+const backends = DATABASE_BACKENDS;
 
 async function insertDevice(db: Db, deviceId: string, policyId: string | null): Promise<string> {
   const id = newId();

@@ -3,46 +3,11 @@
 // OUTPOST_TEST_DATABASE_URL is set, in-process PGlite otherwise).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { migrateToLatest, openDatabase, type Db } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/database.js';
 import { createStore, type Store } from '../../src/store/store.js';
-import { createTestSchema, TEST_DATABASE_URL } from '../support/postgres.js';
+import { DATABASE_BACKENDS } from '../support/database-backends.js';
 
-interface Backend {
-  name: string;
-  open(): Promise<{ db: Db; cleanup(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'SQLite',
-    async open() {
-      const db = openDatabase(':memory:');
-      return { db, cleanup: () => db.destroy() };
-    },
-  },
-  TEST_DATABASE_URL
-    ? {
-        name: 'PostgreSQL',
-        async open() {
-          const schema = await createTestSchema(TEST_DATABASE_URL!);
-          const db = openDatabase(schema.url);
-          return {
-            db,
-            async cleanup() {
-              await db.destroy();
-              await schema.drop();
-            },
-          };
-        },
-      }
-    : {
-        name: 'PGlite',
-        async open() {
-          const db = openDatabase('pglite://memory');
-          return { db, cleanup: () => db.destroy() };
-        },
-      },
-];
+const backends = DATABASE_BACKENDS;
 
 const NOW = 1_700_000_000_000;
 
