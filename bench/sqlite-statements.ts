@@ -1,7 +1,7 @@
-// Benchmark of the SQLite prepared-statement cache: the statements of one
-// config sync, run through the repositories over Kysely's own SQLite
+// Benchmark of the SQLite prepared-statement cache. It runs the statements
+// of one config sync through the repositories, over Kysely's own SQLite
 // dialect (a new prepared statement per query) and over Outpost's caching
-// one, on the same seeded database file in the same process.
+// dialect, on the same seeded database file in the same process.
 // Run: npx tsc -p bench/tsconfig.json && node dist/bench/bench/sqlite-statements.js
 
 import fs from 'node:fs';

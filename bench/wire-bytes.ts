@@ -69,14 +69,13 @@ const COMPRESSION_HEADER_BYTES = 'Content-Encoding: gzip\r\n'.length + 'Vary: Ac
 const COMPRESSION_THRESHOLD_BYTES = 1024;
 
 /**
- * Outpost now gzips config answers and signs only those, so it can no
- * longer play the reference server unchanged. The reference variant's
- * phone leaves out Accept-Encoding, which keeps every answer uncompressed
- * as the reference server sends it, and the model adds back the exact
- * plaintext bytes of that request line and of the X-Response-Signature
- * line the reference server's sync resource puts on device-report
- * answers. TLS adds its framing per record, not per byte, so these sums
- * are exact inside the records the measured exchanges already use.
+ * Outpost gzips config responses and signs only those, so it no longer
+ * behaves as the reference server does. The reference variant's phone
+ * therefore leaves out Accept-Encoding, which keeps every response
+ * uncompressed. The model then adds back the plaintext bytes of that
+ * request line and of the X-Response-Signature line that the reference
+ * server's sync resource puts on device-report responses. TLS frames per
+ * record, not per byte, so these sums are exact.
  */
 const ACCEPT_GZIP_LINE_BYTES = `${ACCEPT_GZIP_LINE}\r\n`.length;
 const SIGNATURE_LINE_BYTES = `X-Response-Signature: ${'0'.repeat(40)}\r\n`.length;

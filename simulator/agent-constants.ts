@@ -58,7 +58,7 @@ export const FIRST_SYNC_GIVE_UP_PAUSE_MS = 15 * MINUTE;
 /** BuildConfig.MQTT_PORT of the public build: the broker port on the primary base URL's host. */
 export const DEFAULT_MQTT_PORT = 31000;
 
-/** MQTT keep-alive of the mqttWorker mode, whatever keepaliveTime says. */
+/** MQTT keep-alive of the mqttWorker mode; keepaliveTime does not change it. */
 export const MQTT_WORKER_KEEPALIVE_SECONDS = 900;
 
 /** keepaliveTime values under this are ignored in favour of MQTT_DEFAULT_KEEPALIVE_SECONDS. */

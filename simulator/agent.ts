@@ -57,7 +57,7 @@ export class SimulatedAgent implements AgentView {
     return this.device.deviceId;
   }
 
-  /** Whether the agent holds an MQTT connection now. */
+  /** Whether the agent is connected to the MQTT broker now. */
   get mqttConnected(): boolean {
     return this.mqtt.connected;
   }

@@ -149,9 +149,9 @@ for (const backend of crashDatabases()) {
         phones,
       );
 
-      // A report sent before an install can be processed after the one that
-      // reports it, and then the inventory shows the old version until the
-      // phone's next report; wait for that report before stopping the phones.
+      // A report sent before an install can be processed after the report of
+      // the install. The inventory then shows the old version until the
+      // phone's next report, so the test waits for it before stopping the phones.
       db = openDatabase(site.database.url ?? path.join(site.dataDir, 'outpost.sqlite'));
       const inventory = db;
       await waitFor(

@@ -169,7 +169,10 @@ async function runTest(client: Dhis2Client): Promise<ConnectionTestResult> {
 
     const me = await client.get<Record<string, unknown>>('/api/me', { fields: 'id,username,firstName,surname,userCredentials[username]' });
     const credentials = (me.userCredentials ?? {}) as { username?: unknown };
-    const username = typeof me.username === 'string' ? me.username : typeof credentials.username === 'string' ? credentials.username : '';
+    // DHIS2 before 2.42 also returns the username inside userCredentials, which 2.42 removed.
+    let username = '';
+    if (typeof me.username === 'string') username = me.username;
+    else if (typeof credentials.username === 'string') username = credentials.username;
     result.user = { id: String(me.id ?? ''), username, name: `${me.firstName ?? ''} ${me.surname ?? ''}`.trim() };
 
     result.ok = result.support !== 'too_old';
