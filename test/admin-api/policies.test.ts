@@ -207,6 +207,27 @@ describe('policies', () => {
     expect(pushes.every((push) => push.message.messageType === 'configUpdated')).toBe(true);
   });
 
+  it('unchanged PUT keeps the version', async () => {
+    const body = { name: uniqueName(), description: 'District A', settings: { gps: true }, adminPassword: 'same-secret' };
+    const created = await admin.post('/v1/policies', body);
+    await insertDevice(server.ctx, { device_id: 'unchanged-1', policy_id: created.body.id });
+    const auditBefore = (await server.ctx.store.audit.list(500)).length;
+    pushes.length = 0;
+
+    const again = await admin.put(`/v1/policies/${created.body.id}`, { ...body, expectedVersion: 1 });
+
+    expect(again.status).toBe(200);
+    expect(again.body.version).toBe(1);
+    expect(pushes).toEqual([]);
+    expect((await server.ctx.store.audit.list(500)).length).toBe(auditBefore);
+    expect((await server.ctx.store.policies.listVersions(created.body.id)).map((version) => version.version)).toEqual([1]);
+
+    // A changed description is a new version.
+    const changed = await admin.put(`/v1/policies/${created.body.id}`, { ...body, description: 'District B' });
+    expect(changed.body.version).toBe(2);
+    expect(pushes.flatMap((push) => push.deviceIds)).toEqual(['unchanged-1']);
+  });
+
   it('removing an app version wakes the devices', async () => {
     const versionId = await insertAppVersion(server.ctx, 'org.example.removed', 5);
     const created = await admin.post('/v1/policies', {

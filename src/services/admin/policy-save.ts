@@ -92,11 +92,18 @@ async function savePolicy(
   const settings = buildSettings(input, previous);
   if (previous !== null) await checkDeviceOverrides(ctx, id, settings);
   const apps = await checkApps(ctx, input.apps ?? []);
+  const description = input.description ?? '';
+  if (previous !== null && (await isUnchanged(ctx, id, { name, description, settings, apps }))) {
+    // A new version would wake every device of the policy to download the
+    // same configuration, which costs mobile data for no change.
+    const devices = await ctx.store.devices.listPksByPolicy(id);
+    return toPolicyView(ctx, await findPolicyOrThrow(ctx, id), devices.length, (await ctx.store.policyState.countByPolicy()).get(id));
+  }
   const now = ctx.now();
   let version: number;
   try {
     version = await ctx.store.policies.save(
-      { id, name, description: input.description ?? '', settingsJson: JSON.stringify(settings) },
+      { id, name, description, settingsJson: JSON.stringify(settings) },
       apps,
       caller.username,
       now,
@@ -132,6 +139,28 @@ async function savePolicy(
   const row = await findPolicyOrThrow(ctx, id);
   const states = await ctx.store.policyState.countByPolicy();
   return toPolicyView(ctx, row, devices.length, states.get(id));
+}
+
+interface SavedContent {
+  name: string;
+  description: string;
+  settings: PolicySettings;
+  apps: readonly PolicyAppEntry[];
+}
+
+/** Returns true when the stored policy has this name, description, settings and app list. */
+async function isUnchanged(ctx: AppContext, id: string, content: SavedContent): Promise<boolean> {
+  const row = await findPolicyOrThrow(ctx, id);
+  if (row.name !== content.name || row.description !== content.description) return false;
+  if (changedSettingNames(parsePolicySettings(row.settings_json), content.settings).length > 0) return false;
+
+  const stored = await ctx.store.policies.listApps(id);
+  if (stored.length !== content.apps.length) return false;
+  const byPackage = new Map(stored.map((app) => [app.package_name, app]));
+  return content.apps.every((app) => {
+    const saved = byPackage.get(app.packageName);
+    return saved !== undefined && saved.action === app.action && (saved.app_version_id ?? null) === app.appVersionId;
+  });
 }
 
 async function checkNameFree(ctx: AppContext, id: string, name: string): Promise<void> {
