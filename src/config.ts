@@ -309,6 +309,8 @@ function readBoolean(name: string, value: string | undefined, fallback: boolean)
   throw new ConfigError(`Invalid ${name} "${value}": expected true or false.`);
 }
 
+const DECIMAL_INTEGER = /^-?\d+$/;
+
 function readInteger(
   name: string,
   value: string | number | undefined,
@@ -318,7 +320,9 @@ function readInteger(
 ): number {
   if (value === undefined || value === '') return fallback;
 
-  const parsed = typeof value === 'number' ? value : Number(value);
+  // Only plain decimal digits are valid. Number() alone would also accept
+  // 0x14, 1e3 and " 20 ", which are typing mistakes in a setting.
+  const parsed = typeof value === 'number' ? value : DECIMAL_INTEGER.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
     throw new ConfigError(`Invalid ${name} "${value}": expected a whole number from ${min} to ${max}.`);
   }

@@ -43,6 +43,9 @@ describe('loadConfig', () => {
     ['a port out of range', { port: '70000' }, {}, /port/],
     ['a hold past the agent timeout', {}, { OUTPOST_LONG_POLL_HOLD_SECONDS: '300' }, /OUTPOST_LONG_POLL_HOLD_SECONDS/],
     ['a non-numeric upload limit', {}, { OUTPOST_MAX_UPLOAD_BYTES: 'lots' }, /OUTPOST_MAX_UPLOAD_BYTES/],
+    ['a hexadecimal hold', {}, { OUTPOST_LONG_POLL_HOLD_SECONDS: '0x14' }, /OUTPOST_LONG_POLL_HOLD_SECONDS/],
+    ['an upload limit in exponent form', {}, { OUTPOST_MAX_UPLOAD_BYTES: '1e9' }, /OUTPOST_MAX_UPLOAD_BYTES/],
+    ['a port with spaces', { port: ' 8080 ' }, {}, /port/],
   ])('rejects %s', (_name, flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(message);
