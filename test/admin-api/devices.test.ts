@@ -37,7 +37,7 @@ describe('device list and detail', () => {
     const response = await admin.get('/v1/fleet/summary');
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ total: 4, online: 2, offline: 1, neverContacted: 1, enrolledToday: 3 });
+    expect(response.body).toEqual({ total: 4, online: 2, late: 0, offline: 1, neverContacted: 1, enrolledToday: 3 });
   });
 
   it('search matches device id, serial, IMEI and model ignoring case', async () => {

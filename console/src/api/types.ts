@@ -18,6 +18,7 @@ export interface Session {
 export interface FleetSummary {
   total: number;
   online: number;
+  late: number;
   offline: number;
   neverContacted: number;
   enrolledToday: number;

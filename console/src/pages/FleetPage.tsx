@@ -24,6 +24,7 @@ function tiles(): Tile[] {
   return [
     { key: 'total', label: i18n.t('Devices'), tone: 'info' },
     { key: 'online', label: i18n.t('Online'), tone: 'positive' },
+    { key: 'late', label: i18n.t('Late'), tone: 'neutral' },
     { key: 'offline', label: i18n.t('Offline'), tone: 'negative' },
     { key: 'neverContacted', label: i18n.t('Never contacted'), tone: 'neutral' },
     { key: 'enrolledToday', label: i18n.t('Enrolled today'), tone: 'info' },

@@ -93,6 +93,7 @@ const DeviceChangesBody = Type.Object(
 const FleetSummarySchema = Type.Object({
   total: Type.Integer(),
   online: Type.Integer(),
+  late: Type.Integer({ description: 'Devices past the online threshold and not yet offline.' }),
   offline: Type.Integer(),
   neverContacted: Type.Integer(),
   enrolledToday: Type.Integer({ description: 'Devices enrolled since midnight UTC.' }),

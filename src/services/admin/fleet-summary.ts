@@ -7,6 +7,8 @@ import { deviceScopeFilter } from './device-scope.js';
 export interface FleetSummary {
   total: number;
   online: number;
+  /** Devices past the online threshold but not yet offline. */
+  late: number;
   offline: number;
   neverContacted: number;
   /** Devices enrolled since midnight UTC. */
@@ -17,13 +19,18 @@ export async function getFleetSummary(ctx: AppContext, caller: Caller): Promise<
   requireRole(caller, 'viewer');
 
   const now = ctx.now();
-  // NOTE: late devices count as offline here; the summary has no late count yet.
-  const { lateAfterMinutes } = await loadContactThresholds(ctx);
-  const counts = await ctx.store.devices.countFleet(onlineSince(now, lateAfterMinutes), startOfUtcDay(now), deviceScopeFilter(caller));
+  const { lateAfterMinutes, offlineAfterMinutes } = await loadContactThresholds(ctx);
+  const counts = await ctx.store.devices.countFleet(
+    onlineSince(now, lateAfterMinutes),
+    startOfUtcDay(now),
+    deviceScopeFilter(caller),
+    onlineSince(now, offlineAfterMinutes),
+  );
   return {
     total: counts.total,
     online: counts.online,
-    offline: counts.total - counts.online - counts.neverContacted,
+    late: counts.late,
+    offline: counts.total - counts.online - counts.late - counts.neverContacted,
     neverContacted: counts.neverContacted,
     enrolledToday: counts.enrolledSince,
   };

@@ -41,6 +41,7 @@ export interface ContactStateFilter {
 export interface FleetCounts {
   total: number;
   online: number;
+  late: number;
   neverContacted: number;
   enrolledSince: number;
 }
@@ -235,13 +236,18 @@ export class DeviceRepository {
     return Number(result.numDeletedRows);
   }
 
-  /** Counts devices in total, online since `onlineSince`, never contacted, and enrolled since `enrolledSince`. */
-  async countFleet(onlineSince: number, enrolledSince: number, scope: DeviceScopeFilter = null): Promise<FleetCounts> {
+  /**
+   * Counts devices in total, online since `onlineSince`, late (before that
+   * but since `lateSince`), never contacted, and enrolled since
+   * `enrolledSince`. Without `lateSince`, no device counts as late.
+   */
+  async countFleet(onlineSince: number, enrolledSince: number, scope: DeviceScopeFilter = null, lateSince = onlineSince): Promise<FleetCounts> {
     const row = await this.db
       .selectFrom('devices')
       .select([
         sql<number>`count(*)`.as('total'),
         sql<number>`coalesce(sum(case when last_contact_at >= ${onlineSince} then 1 else 0 end), 0)`.as('online'),
+        sql<number>`coalesce(sum(case when last_contact_at < ${onlineSince} and last_contact_at >= ${lateSince} then 1 else 0 end), 0)`.as('late'),
         sql<number>`coalesce(sum(case when last_contact_at is null then 1 else 0 end), 0)`.as('never_contacted'),
         sql<number>`coalesce(sum(case when enrolled_at >= ${enrolledSince} then 1 else 0 end), 0)`.as('enrolled_since'),
       ])
@@ -250,6 +256,7 @@ export class DeviceRepository {
     return {
       total: Number(row.total),
       online: Number(row.online),
+      late: Number(row.late),
       neverContacted: Number(row.never_contacted),
       enrolledSince: Number(row.enrolled_since),
     };
