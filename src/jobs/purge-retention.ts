@@ -23,6 +23,7 @@ const BATCH_DELETES: Record<Exclude<RetentionKind, 'locationDays'>, BatchDelete>
   auditEventDays: (store, cutoff, size) => store.retention.deleteAuditEventsBefore(cutoff, size),
   finishedCommandDays: (store, cutoff, size) => store.retention.deleteFinishedCommandsBefore(cutoff, size),
   syncRunDays: (store, cutoff, size) => store.retention.deleteFinishedSyncRunsBefore(cutoff, size),
+  bulkJobDays: (store, cutoff, size) => store.retention.deleteFinishedBulkJobsBefore(cutoff, size),
 };
 
 const JOB_NAMES: Record<RetentionKind, string> = {
@@ -31,6 +32,7 @@ const JOB_NAMES: Record<RetentionKind, string> = {
   auditEventDays: 'purge-audit-events',
   finishedCommandDays: 'purge-finished-commands',
   syncRunDays: 'purge-sync-runs',
+  bulkJobDays: 'purge-bulk-jobs',
 };
 
 /** Returns one purge job per kind of record in the retention settings. */

@@ -67,6 +67,37 @@ async function insertSyncRun(store: Store, state: 'running' | 'succeeded' | 'fai
     .execute();
 }
 
+async function insertBulkJob(store: Store, state: 'queued' | 'running' | 'completed' | 'cancelled', ageDays: number, devices: number): Promise<string> {
+  const at = NOW - ageDays * DAY_MS;
+  const id = newId();
+  const finished = state === 'completed' || state === 'cancelled';
+  await store.db
+    .insertInto('bulk_jobs')
+    .values({
+      id,
+      command_type: 'lock',
+      payload_json: null,
+      selection_json: '{}',
+      state,
+      expires_in_hours: null,
+      total: devices,
+      created_by: 'admin',
+      created_at: at,
+      started_at: at,
+      finished_at: finished ? at : null,
+      cancelled_by: null,
+      updated_at: at,
+    } as never)
+    .execute();
+  for (let position = 0; position < devices; position += 1) {
+    await store.db
+      .insertInto('bulk_job_devices')
+      .values({ job_id: id, device_pk: `device-${position}`, position, state: 'done', command_id: null, detail: null, updated_at: at } as never)
+      .execute();
+  }
+  return id;
+}
+
 for (const backend of BACKENDS) {
   describe(`retention purges on ${backend.name}`, () => {
     let database: SharedDatabase;
@@ -135,6 +166,21 @@ for (const backend of BACKENDS) {
 
       expect(await runJob('purge-sync-runs', store)).toEqual({ deleted: 2 });
       expect(await count(store, 'dhis2_sync_runs')).toBe(2);
+    });
+
+    it('deletes old bulk jobs with their results', async () => {
+      const old = await insertBulkJob(store, 'completed', 100, 7);
+      const oldCancelled = await insertBulkJob(store, 'cancelled', 95, 2);
+      const running = await insertBulkJob(store, 'running', 200, 2);
+      const recent = await insertBulkJob(store, 'completed', 10, 2);
+
+      // 7 + 2 result rows and 2 job rows, in batches of three.
+      expect(await runJob('purge-bulk-jobs', store)).toEqual({ deleted: 11 });
+      const jobs = await store.db.selectFrom('bulk_jobs').select('id').execute();
+      expect(jobs.map((row) => row.id).sort()).toEqual([running, recent].sort());
+      const results = await store.db.selectFrom('bulk_job_devices').select('job_id').execute();
+      expect(results.filter((row) => row.job_id === old || row.job_id === oldCancelled)).toEqual([]);
+      expect(results.length).toBe(4);
     });
 
     it('stops when its lease is lost', async () => {

@@ -14,6 +14,7 @@ const RetentionSchema = Type.Object({
   auditEventDays: Days('Days of audit events kept.'),
   finishedCommandDays: Days('Days finished commands are kept; open commands are never purged.'),
   syncRunDays: Days('Days finished DHIS2 sync runs are kept.'),
+  bulkJobDays: Days('Days completed and cancelled bulk jobs are kept, with their per-device results.'),
 });
 
 const RetentionBody = Type.Partial(RetentionSchema, { additionalProperties: false });

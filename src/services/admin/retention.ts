@@ -12,6 +12,8 @@ export interface RetentionSettings {
   finishedCommandDays: number;
   /** DHIS2 sync runs that have finished. */
   syncRunDays: number;
+  /** Bulk jobs that completed or were cancelled, with their per-device results. */
+  bulkJobDays: number;
 }
 
 export type RetentionKind = keyof RetentionSettings;
@@ -21,8 +23,8 @@ const SETTINGS_KEY = 'retention';
 /**
  * Defaults: 90 days of locations cover a quarter's field supervision;
  * device logs serve troubleshooting and lose value within a month; audit
- * events are kept a year for reviews; finished commands and sync runs only
- * explain recent history.
+ * events are kept a year for reviews; finished commands, sync runs and bulk
+ * jobs only explain recent history.
  */
 export const DEFAULT_RETENTION: RetentionSettings = {
   locationDays: 90,
@@ -30,6 +32,7 @@ export const DEFAULT_RETENTION: RetentionSettings = {
   auditEventDays: 365,
   finishedCommandDays: 90,
   syncRunDays: 30,
+  bulkJobDays: 90,
 };
 
 /** Ten years; longer keeps records past any programme's life and any reporting need. */

@@ -38,6 +38,42 @@ export class RetentionRepository {
     return Number(result.numDeletedRows);
   }
 
+  /**
+   * Deletes bulk jobs that completed or were cancelled before `cutoff`,
+   * with their per-device results. A job of 10,000 devices has 10,000
+   * result rows, so the rows go in batches, job after job, and a job row
+   * goes once its results are gone. The commands a job queued stay, under
+   * the finished-command retention.
+   */
+  async deleteFinishedBulkJobsBefore(cutoff: number, batchSize: number): Promise<number> {
+    let deleted = 0;
+    while (deleted < batchSize) {
+      const job = await this.db
+        .selectFrom('bulk_jobs')
+        .select('id')
+        .where('state', 'in', ['completed', 'cancelled'])
+        .where('finished_at', '<', cutoff)
+        .orderBy('finished_at')
+        .limit(1)
+        .executeTakeFirst();
+      if (!job) break;
+
+      const rows = this.db.selectFrom('bulk_job_devices').select('device_pk').where('job_id', '=', job.id).limit(batchSize - deleted);
+      const result = await this.db
+        .deleteFrom('bulk_job_devices')
+        .where('job_id', '=', job.id)
+        .where('device_pk', 'in', rows)
+        .executeTakeFirst();
+      deleted += Number(result.numDeletedRows);
+      if (deleted >= batchSize) break;
+
+      // Fewer rows than the budget were left, so this job has none now.
+      const jobResult = await this.db.deleteFrom('bulk_jobs').where('id', '=', job.id).executeTakeFirst();
+      deleted += Number(jobResult.numDeletedRows);
+    }
+    return deleted;
+  }
+
   /** Deletes DHIS2 sync runs that finished before `cutoff`; a running sync is kept. */
   async deleteFinishedSyncRunsBefore(cutoff: number, batchSize: number): Promise<number> {
     const batch = this.db

@@ -21,7 +21,7 @@ describe('retention settings API', () => {
   it('starts with the defaults', async () => {
     const response = await operator.get('/v1/settings/retention');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ locationDays: 90, deviceLogDays: 30, auditEventDays: 365, finishedCommandDays: 90, syncRunDays: 30 });
+    expect(response.body).toEqual({ locationDays: 90, deviceLogDays: 30, auditEventDays: 365, finishedCommandDays: 90, syncRunDays: 30, bulkJobDays: 90 });
   });
 
   it('changes only the kinds given and stores them', async () => {

@@ -16,6 +16,7 @@ const KINDS: Array<{ kind: Kind; label: () => string }> = [
   { kind: 'auditEventDays', label: () => i18n.t('Audit events (days)') },
   { kind: 'finishedCommandDays', label: () => i18n.t('Finished commands (days)') },
   { kind: 'syncRunDays', label: () => i18n.t('DHIS2 sync runs (days)') },
+  { kind: 'bulkJobDays', label: () => i18n.t('Bulk jobs (days)') },
 ];
 
 /** Shows how long each kind of record is kept, and lets admins change it. */

@@ -6,6 +6,7 @@ export interface RetentionSettings {
   auditEventDays: number;
   finishedCommandDays: number;
   syncRunDays: number;
+  bulkJobDays: number;
 }
 
 export interface EnrolmentRules {
