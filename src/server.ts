@@ -13,6 +13,7 @@ import { JobScheduler } from './jobs/scheduler.js';
 import { instrumentJobs, metricsFor } from './metrics/index.js';
 import { createPushHub } from './push/composite-hub.js';
 import { createPgNotifyHub } from './push/pg-notify-hub.js';
+import { stopDhis2Syncs } from './services/admin/dhis2-sync.js';
 import { isPostgresUrl, migrateToLatest, openDatabase } from './store/database.js';
 import { createStore } from './store/store.js';
 
@@ -88,6 +89,7 @@ export async function startServer(config: OutpostConfig, logger: Logger, options
       if (closed) return;
       closed = true;
       await scheduler.stop();
+      await stopDhis2Syncs(ctx);
       await push.close();
       await app.close();
       await db.destroy();

@@ -35,10 +35,31 @@ export interface SyncRequest {
 }
 
 const inFlight = new Set<Promise<unknown>>();
+// Aborts the background syncs of one server when it shuts down.
+const shutdownSignals = new WeakMap<AppContext, AbortController>();
 
-/** Resolves when every sync this process started in the background has ended; tests and shutdown await it. */
+/** Resolves when every sync this process started in the background has ended; tests await it. */
 export async function waitForDhis2Syncs(): Promise<void> {
   while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+}
+
+/**
+ * Stops the background syncs started through `ctx` and waits until each has
+ * recorded its run as failed, so shutdown leaves no run marked running and
+ * closes the database only after their last write.
+ */
+export async function stopDhis2Syncs(ctx: AppContext): Promise<void> {
+  shutdownSignals.get(ctx)?.abort();
+  await waitForDhis2Syncs();
+}
+
+function shutdownSignal(ctx: AppContext): AbortSignal {
+  let controller = shutdownSignals.get(ctx);
+  if (!controller || controller.signal.aborted) {
+    controller = new AbortController();
+    shutdownSignals.set(ctx, controller);
+  }
+  return controller.signal;
 }
 
 /** Starts a sync in the background and returns its run at once; the console polls it for progress. */
@@ -52,7 +73,7 @@ export async function startDhis2Sync(ctx: AppContext, caller: Caller, options: {
     ctx.now(),
   );
 
-  const work = finishRun(ctx, started)
+  const work = finishRun(ctx, started, shutdownSignal(ctx))
     .catch((error: unknown) => ctx.logger.error({ err: error, dhis2SyncRun: started.runId }, 'dhis2 sync could not record its end'))
     .finally(() => inFlight.delete(work));
   inFlight.add(work);
@@ -133,7 +154,11 @@ async function finishRun(ctx: AppContext, run: StartedRun, signal?: AbortSignal)
       await recomputeAllEffectivePolicies(ctx).catch((error: unknown) => logger.error({ err: error }, 'effective policies not recomputed after dhis2 sync'));
     }
   } catch (error) {
-    const message = error instanceof Dhis2Error || error instanceof ConflictError ? error.message : `Outpost failed while saving: ${(error as Error).message}`;
+    const message = signal?.aborted
+      ? 'The sync was stopped before it finished, because Outpost shut down or another process took over the sync.'
+      : error instanceof Dhis2Error || error instanceof ConflictError
+        ? error.message
+        : `Outpost failed while saving: ${(error as Error).message}`;
     logger.warn({ err: error instanceof Dhis2Error ? { kind: error.kind, message: error.message } : error }, 'dhis2 sync failed');
     await ctx.store.dhis2SyncRuns.fail(run.runId, `${message} Nothing of this run was saved; the data of the last good sync stays.`, warnings, ctx.now());
   } finally {
