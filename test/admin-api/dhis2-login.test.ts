@@ -134,6 +134,30 @@ describe('sign in with DHIS2', () => {
     await admin.put('/v1/auth/dhis2-login/settings', { enabled: true, groupRoles: [{ groupId: world.groupId, role: 'operator' }] });
   });
 
+  it('follows DHIS2 at each sync without a new sign-in', async () => {
+    const sync = async () => expect((await runDhis2Sync(server.ctx, { trigger: 'manual', actor: 'test', full: true })).state).toBe('succeeded');
+    world.dhis2.changeUser(world.worker.id, { orgUnitIds: [world.otherDistrict.id] });
+    await sync();
+    const { client } = await dhis2Login(world.worker.username, DHIS2_PASSWORD);
+    const deviceIds = async () => (await client.get('/v1/devices')).body.items.map((device: { deviceId: string }) => device.deviceId);
+    expect(await deviceIds()).toEqual(['other-district-phone']);
+
+    world.dhis2.changeUser(world.worker.id, { orgUnitIds: [world.district.id] });
+    await sync();
+    expect(await deviceIds()).toEqual(['district-phone']);
+
+    world.dhis2.disableUser(world.worker.id);
+    await sync();
+    expect((await client.get('/v1/devices')).status).toBe(401);
+    const events = await server.ctx.store.audit.list(1000);
+    const ended = events.find((event) => event.action === 'auth.dhis2_access_ended');
+    expect(JSON.parse(ended?.details_json ?? '{}')).toMatchObject({ username: world.worker.username, reason: 'disabled in DHIS2' });
+    expect(events.some((event) => event.action === 'auth.dhis2_scope_changed')).toBe(true);
+
+    world.dhis2.disableUser(world.worker.id, false);
+    await sync();
+  });
+
   it('checks the settings an admin saves', async () => {
     const bad = await admin.put('/v1/auth/dhis2-login/settings', { enabled: true, groupRoles: [{ groupId: 'not a uid', role: 'admin' }] });
     expect(bad.status).toBe(400);

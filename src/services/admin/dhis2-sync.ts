@@ -8,6 +8,7 @@ import { JobLeases } from '../../jobs/lease.js';
 import { newId } from '../../store/ids.js';
 import { createStore, type Store } from '../../store/store.js';
 import { loadDhis2Client } from './dhis2-connection.js';
+import { applyDirectoryToShadowUsers } from './dhis2-shadow-users.js';
 import { applySnapshot } from './dhis2-sync-apply.js';
 import { recomputeAllEffectivePolicies } from './org-unit-policy-resolution.js';
 import { toSyncRunView, type SyncRunView } from './dhis2-sync-view.js';
@@ -153,6 +154,7 @@ async function finishRun(ctx: AppContext, run: StartedRun, signal?: AbortSignal)
     if (result.counts.units_changed + result.counts.units_removed > 0) {
       await recomputeAllEffectivePolicies(ctx).catch((error: unknown) => logger.error({ err: error }, 'effective policies not recomputed after dhis2 sync'));
     }
+    await applyDirectoryToShadowUsers(ctx, ctx.now()).catch((error: unknown) => logger.error({ err: error }, 'dhis2 sign-in users not updated after dhis2 sync'));
   } catch (error) {
     const message = signal?.aborted
       ? 'The sync was stopped before it finished, because Outpost shut down or another process took over the sync.'
