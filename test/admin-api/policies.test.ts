@@ -41,6 +41,16 @@ describe('policies', () => {
     expect(response.body.devices).toEqual({ applied: 0, pending: 0, neverFetched: 0 });
   });
 
+  it('defaults match a new policy', async () => {
+    const defaults = await admin.get('/v1/policies/defaults');
+    const created = await admin.post('/v1/policies', { name: uniqueName() });
+
+    expect(defaults.status).toBe(200);
+    expect(defaults.body).toEqual(created.body.settings);
+    expect(defaults.body).not.toHaveProperty('adminPasswordMd5');
+    expect(defaults.body.pushMode).toBe(defaultPolicySettings().pushMode);
+  });
+
   it('stores adminPassword only as upper-case MD5', async () => {
     const response = await admin.post('/v1/policies', { name: uniqueName(), adminPassword: 'panel-secret' });
 

@@ -53,6 +53,7 @@ const READ_ROUTES = [
   '/v1/devices',
   '/v1/apps',
   '/v1/policies',
+  '/v1/policies/defaults',
   '/v1/org-units',
   '/v1/enrolment/agent',
   '/v1/enrolment/tokens',

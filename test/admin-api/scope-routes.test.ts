@@ -96,6 +96,7 @@ const ROUTES: Record<string, RouteCase> = {
   // Port 9 (discard) on loopback: the scope check must come before any download.
   'POST /apps/import': { expect: 'fleet_only', body: () => ({ url: 'http://127.0.0.1:9/dhis2-v3.0.0.apk' }) },
   'GET /policies': NOT_DEVICE,
+  'GET /policies/defaults': NOT_DEVICE,
   'POST /policies': { expect: 'fleet_only', body: () => ({ name: 'District A only' }) },
   'GET /policies/{id}': { expect: 'hidden', path: (w) => `/v1/policies/${w.policyId}` },
   'PUT /policies/{id}': { expect: 'fleet_only', path: (w) => `/v1/policies/${w.policyId}`, body: () => ({ name: 'Renamed' }) },

@@ -5,6 +5,11 @@ export function fetchPolicies(): Promise<Policy[]> {
   return request<Policy[]>('GET', 'policies');
 }
 
+/** The settings a new policy starts with, as the server defines them. */
+export function fetchPolicyDefaults(): Promise<PolicySettings> {
+  return request<PolicySettings>('GET', 'policies/defaults');
+}
+
 export function fetchPolicy(id: string): Promise<Policy> {
   return request<Policy>('GET', `policies/${encodeURIComponent(id)}`);
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { PolicySettingsSchema } from '../../domain/policy-settings.js';
 import { RESTRICTION_CATALOG } from '../../domain/restriction-catalog.js';
-import { deletePolicy, getPolicy, listPolicies } from '../../services/admin/policies.js';
+import { deletePolicy, getDefaultPolicySettings, getPolicy, listPolicies } from '../../services/admin/policies.js';
 import {
   createPolicy,
   MAX_POLICY_DESCRIPTION_LENGTH,
@@ -140,6 +140,17 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): voi
       const policy = await createPolicy(ctx, callerOf(request), request.body);
       return reply.code(201).send(policy);
     },
+  );
+
+  app.get(
+    '/policies/defaults',
+    {
+      schema: tagged('policies', {
+        summary: 'The settings a new policy starts with',
+        response: responses({ 200: PolicySettingsViewSchema }),
+      }),
+    },
+    async (request) => getDefaultPolicySettings(callerOf(request)),
   );
 
   app.get<{ Params: Static<typeof IdParams> }>(

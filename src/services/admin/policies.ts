@@ -1,8 +1,9 @@
 import { requireFleetScope, requireRole, type Caller } from '../../auth/caller.js';
 import type { AppContext } from '../../context.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import { defaultPolicySettings } from '../../domain/policy-settings.js';
 import type { PolicyRow } from '../../store/schema.js';
-import { toPolicyView, type PolicyView } from './policy-view.js';
+import { settingsView, toPolicyView, type PolicySettingsView, type PolicyView } from './policy-view.js';
 
 export async function listPolicies(ctx: AppContext, caller: Caller): Promise<PolicyView[]> {
   requireRole(caller, 'viewer');
@@ -11,6 +12,12 @@ export async function listPolicies(ctx: AppContext, caller: Caller): Promise<Pol
   const deviceCounts = await ctx.store.devices.countPerPolicy();
   const states = await ctx.store.policyState.countByPolicy();
   return Promise.all(rows.map((row) => toPolicyView(ctx, row, deviceCounts.get(row.id) ?? 0, states.get(row.id))));
+}
+
+/** Returns the settings a new policy starts with, so the console's form never restates them. */
+export function getDefaultPolicySettings(caller: Caller): PolicySettingsView {
+  requireRole(caller, 'viewer');
+  return settingsView(defaultPolicySettings()).settings;
 }
 
 export async function getPolicy(ctx: AppContext, caller: Caller, id: string): Promise<PolicyView> {

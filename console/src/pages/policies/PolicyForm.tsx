@@ -39,15 +39,16 @@ function problemText(problem: FormProblem): string {
 
 interface Props {
   policy: Policy | null;
+  defaults: PolicySettings;
   catalogue: App[];
   restrictions: RestrictionInfo[];
 }
 
 /** Policy fields; saving creates the policy or stores a new version of it. */
-export function PolicyForm({ policy, catalogue, restrictions }: Props) {
+export function PolicyForm({ policy, defaults, catalogue, restrictions }: Props) {
   const user = useUser();
   const readOnly = !hasRole(user, 'admin');
-  const [form, setForm] = useState<PolicyFormState>(() => formFromPolicy(policy));
+  const [form, setForm] = useState<PolicyFormState>(() => formFromPolicy(policy, defaults));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [showProblem, setShowProblem] = useState(false);

@@ -19,72 +19,23 @@ export interface PolicyFormState {
   apps: PolicyAppRow[];
 }
 
-/**
- * Settings a new policy starts with, the same as the server's defaults:
- * everything unmanaged and push by long polling, which needs no MQTT broker.
- */
-export function newPolicySettings(): PolicySettings {
-  return {
-    pushMode: 'polling',
-    keepaliveSeconds: 300,
-    restrictions: [],
-    extraRestrictions: [],
-    passwordMode: null,
-    gps: null,
-    wifi: null,
-    bluetooth: null,
-    mobileData: null,
-    blockUsbStorage: null,
-    disableScreenshots: false,
-    timeZone: null,
-    screenTimeoutSeconds: null,
-    brightness: null,
-    autoBrightness: null,
-    volumePercent: null,
-    lockVolume: null,
-    orientation: 0,
-    systemUpdateType: 0,
-    systemUpdateFrom: null,
-    systemUpdateTo: null,
-    appUpdateFrom: null,
-    appUpdateTo: null,
-    downloadNetwork: null,
-    locationUpdates: null,
-    appPermissions: null,
-    backgroundMode: true,
-    title: 'deviceId',
-    displayStatus: false,
-    showWifiOnError: false,
-    permissive: false,
-    autostartForeground: false,
-    backgroundColor: null,
-    textColor: null,
-    iconSize: null,
-    kioskMode: false,
-    kioskApp: null,
-    kioskHome: null,
-    kioskRecents: null,
-    kioskNotifications: null,
-    kioskSystemInfo: null,
-    kioskKeyguard: null,
-    kioskLockButtons: null,
-    lockStatusBar: null,
-  };
-}
-
 let nextRowKey = 1;
 
 export function newAppRow(packageName = '', appVersionId: string | null = null): PolicyAppRow {
   return { key: nextRowKey++, packageName, appVersionId, action: 'install' };
 }
 
-export function formFromPolicy(policy: Policy | null): PolicyFormState {
+/**
+ * Returns the form of a saved policy, or of a new one from `defaults`, the
+ * server's settings for a new policy.
+ */
+export function formFromPolicy(policy: Policy | null, defaults: PolicySettings): PolicyFormState {
   const empty = { adminPassword: '', clearAdminPassword: false };
-  if (!policy) return { name: '', description: '', settings: newPolicySettings(), apps: [], ...empty };
+  if (!policy) return { name: '', description: '', settings: { ...defaults }, apps: [], ...empty };
   return {
     name: policy.name,
     description: policy.description ?? '',
-    settings: { ...newPolicySettings(), ...policy.settings },
+    settings: { ...defaults, ...policy.settings },
     apps: policy.apps.map((app) => ({ ...newAppRow(app.packageName, app.appVersionId), action: app.action })),
     ...empty,
   };
