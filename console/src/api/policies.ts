@@ -5,7 +5,7 @@ export function fetchPolicies(): Promise<Policy[]> {
   return request<Policy[]>('GET', 'policies');
 }
 
-/** The settings a new policy starts with, as the server defines them. */
+/** Fetches the settings a new policy starts with, as the server defines them. */
 export function fetchPolicyDefaults(): Promise<PolicySettings> {
   return request<PolicySettings>('GET', 'policies/defaults');
 }
