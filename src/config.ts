@@ -292,6 +292,20 @@ function readContactMinutes(env: Env): { onlineMinutes: number; offlineMinutes: 
   return { onlineMinutes, offlineMinutes };
 }
 
+/**
+ * Returns settings that are valid but will not work as an operator expects,
+ * for the server to log at start.
+ */
+export function configWarnings(config: OutpostConfig): string[] {
+  const warnings: string[] = [];
+  if (config.publicUrl.protocol === 'https:' && config.mapTiles.urlTemplate.startsWith('http:')) {
+    warnings.push(
+      `OUTPOST_MAP_TILE_URL "${config.mapTiles.urlTemplate}" uses http while the console is served over https, so browsers block the tiles and maps stay blank. Use an https tile server.`,
+    );
+  }
+  return warnings;
+}
+
 function readMapTiles(env: Env): MapTileSettings {
   const urlTemplate = env.OUTPOST_MAP_TILE_URL?.trim() || DEFAULT_MAP_TILE_URL;
   const problem = checkTileUrlTemplate(urlTemplate);

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 
 import { buildApp } from './app.js';
 import { BlobStore } from './blobs/blob-store.js';
-import type { OutpostConfig } from './config.js';
+import { configWarnings, type OutpostConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 import { serverJobs } from './jobs/index.js';
@@ -33,6 +33,7 @@ export interface StartOptions {
 
 /** Opens storage, applies migrations, builds the app and listens. */
 export async function startServer(config: OutpostConfig, logger: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  for (const warning of configWarnings(config)) logger.warn(warning);
   const db = openDatabase(config.databaseUrl, { logger });
   const migration = await migrateToLatest(db);
   if (migration.applied.length > 0) logger.info({ migrations: migration.applied }, 'migrations applied');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { agentBaseUrl, ConfigError, loadConfig, routePrefix } from '../src/config.js';
+import { agentBaseUrl, ConfigError, configWarnings, loadConfig, routePrefix } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('uses defaults with no flags or environment', () => {
@@ -49,5 +49,15 @@ describe('loadConfig', () => {
   ])('rejects %s', (_name, flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(message);
+  });
+
+  it('warns of plain-http tiles under an https console', () => {
+    const mixed = loadConfig({ publicUrl: 'https://mdm.example.org' }, { OUTPOST_MAP_TILE_URL: 'http://tiles.example.org/{z}/{x}/{y}.png' });
+    const secure = loadConfig({ publicUrl: 'https://mdm.example.org' }, { OUTPOST_MAP_TILE_URL: 'https://tiles.example.org/{z}/{x}/{y}.png' });
+    const plain = loadConfig({ publicUrl: 'http://10.0.0.5:8080' }, { OUTPOST_MAP_TILE_URL: 'http://10.0.0.5:8081/{z}/{x}/{y}.png' });
+
+    expect(configWarnings(mixed)).toEqual([expect.stringMatching(/OUTPOST_MAP_TILE_URL .* https/)]);
+    expect(configWarnings(secure)).toEqual([]);
+    expect(configWarnings(plain)).toEqual([]);
   });
 });
