@@ -117,6 +117,15 @@ describe('policies', () => {
     expect(response.body.field).toBe('body.name');
   });
 
+  it('duplicate name in other case is 409', async () => {
+    await admin.post('/v1/policies', { name: 'Supervisors Kampala' });
+    const response = await admin.post('/v1/policies', { name: 'SUPERVISORS kampala' });
+
+    expect(response.status).toBe(409);
+    expect(response.body.field).toBe('body.name');
+    expect(response.body.message).toContain('"Supervisors Kampala"');
+  });
+
   it('PUT saves a new version', async () => {
     const created = await admin.post('/v1/policies', { name: uniqueName(), settings: { gps: true } });
     const updated = await admin.put(`/v1/policies/${created.body.id}`, { name: created.body.name, settings: { wifi: false } });

@@ -163,10 +163,17 @@ async function isUnchanged(ctx: AppContext, id: string, content: SavedContent): 
   });
 }
 
+/**
+ * Rejects a name another policy has, ignoring case, because "CHW phones"
+ * and "chw phones" look like one policy in a list. Programmes have tens of
+ * policies, so comparing in memory is cheap and folds case the same way on
+ * SQLite and PostgreSQL.
+ */
 async function checkNameFree(ctx: AppContext, id: string, name: string): Promise<void> {
-  const sameName = await ctx.store.policies.findByName(name);
-  if (sameName && sameName.id !== id) {
-    throw new ConflictError('policy_name_taken', `A policy named "${name}" already exists; choose another name.`, 'body.name');
+  const folded = name.toLocaleLowerCase('en');
+  const sameName = (await ctx.store.policies.list()).find((policy) => policy.id !== id && policy.name.toLocaleLowerCase('en') === folded);
+  if (sameName) {
+    throw new ConflictError('policy_name_taken', `A policy named "${sameName.name}" already exists; choose another name.`, 'body.name');
   }
 }
 
