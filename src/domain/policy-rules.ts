@@ -18,6 +18,31 @@ const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$/;
 
 const OLSON_ID = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 
+/**
+ * Settings that guard the phone and the programme's data: the screen lock,
+ * user restrictions (the hotspot block among them), USB storage,
+ * screenshots, permission grants and kiosk lockdown. Only admins change
+ * them, on a policy or as a device override.
+ */
+export const SECURITY_SETTINGS = [
+  'restrictions',
+  'extraRestrictions',
+  'passwordMode',
+  'blockUsbStorage',
+  'disableScreenshots',
+  'appPermissions',
+  'permissive',
+  'kioskMode',
+  'kioskApp',
+  'kioskHome',
+  'kioskRecents',
+  'kioskNotifications',
+  'kioskSystemInfo',
+  'kioskKeyguard',
+  'kioskLockButtons',
+  'lockStatusBar',
+] as const;
+
 /** Device overrides: any policy setting except the admin-panel password, which stays per policy. */
 export const PolicyOverridesSchema = Type.Partial(Type.Omit(PolicySettingsSchema, ['adminPasswordMd5']), {
   additionalProperties: false,

@@ -126,6 +126,25 @@ describe('device overrides', () => {
     expect((await viewer.put(`/v1/devices/${phone.pk}/overrides`, { settings: { gps: true } })).status).toBe(403);
   });
 
+  it('security overrides need an admin', async () => {
+    const phone = await enrolledPhone({ restrictions: ['no_config_tethering'] });
+    const operator = await signInWithRole(server, admin, 'operator');
+    const path = `/v1/devices/${phone.pk}/overrides`;
+
+    const weakened = await operator.put(path, { settings: { restrictions: [] } });
+    expect(weakened.status).toBe(403);
+    expect(weakened.body.message).toContain('restrictions');
+    expect((await operator.put(path, { settings: { gps: true, screenTimeoutSeconds: 120 } })).status).toBe(200);
+
+    expect((await admin.put(path, { settings: { gps: true, passwordMode: 'present' } })).status).toBe(200);
+    // Keeping the admin's value while changing another setting is no security change.
+    expect((await operator.put(path, { settings: { gps: false, passwordMode: 'present' } })).status).toBe(200);
+    expect((await operator.put(path, { settings: { gps: false, passwordMode: null } })).status).toBe(403);
+    // Dropping it returns the phone to its policy.
+    expect((await operator.put(path, { settings: { gps: false } })).status).toBe(200);
+    expect((await admin.get(path)).body.overrides).toEqual({ gps: false });
+  });
+
   it('unknown device is 404', async () => {
     const response = await admin.put('/v1/devices/no-such-device/overrides', { settings: {} });
 

@@ -1,7 +1,9 @@
 import { requireRole, type Caller } from '../../auth/caller.js';
+import { ForbiddenError } from '../../domain/errors.js';
+import { roleAllows } from '../../domain/roles.js';
 import type { AppContext } from '../../context.js';
 import { parsePolicySettings } from '../../domain/agent-config.js';
-import { checkPolicySettings, effectiveSettings, mergeOverrides, type PolicyOverrides } from '../../domain/policy-rules.js';
+import { checkPolicySettings, effectiveSettings, mergeOverrides, SECURITY_SETTINGS, type PolicyOverrides } from '../../domain/policy-rules.js';
 import type { DeviceRow } from '../../store/schema.js';
 import { notifyConfigChanged } from '../agent/notify.js';
 import { loadDeviceForCaller } from './device-access.js';
@@ -59,6 +61,7 @@ export async function saveDeviceOverrides(
 
   const previous = await ctx.store.deviceOverrides.find(device.id);
   const before = previous ? (JSON.parse(previous.settings_json) as PolicyOverrides) : {};
+  requireAdminForSecurityChanges(caller, before, overrides);
   // A new revision makes the device pending until its next sync, so saving
   // the same overrides again, or clearing none, changes nothing.
   if (sameOverrides(before, overrides)) return overridesView(ctx, device);
@@ -108,4 +111,17 @@ async function overridesView(ctx: AppContext, device: DeviceRow): Promise<Device
     effective: settingsView(effective.settings).settings,
     ignoredOverridesReason: effective.ignoredOverridesReason,
   };
+}
+
+/**
+ * Requires the admin role to set or change a security setting on one
+ * device, as on a policy. Removing such an override returns the device to
+ * its policy, so operators may do that.
+ */
+function requireAdminForSecurityChanges(caller: Caller, before: PolicyOverrides, after: PolicyOverrides): void {
+  const changed = SECURITY_SETTINGS.filter((name) => name in after && JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+  if (changed.length === 0 || roleAllows(caller.role, 'admin')) return;
+  throw new ForbiddenError(
+    `Overriding ${changed.join(', ')} requires the admin role, because these settings guard the phone and its data. Ask an admin, or leave them to the policy.`,
+  );
 }
