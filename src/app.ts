@@ -14,6 +14,7 @@ import { handleError, handleFrameworkError } from './http-errors.js';
 import { registerMetrics } from './metrics/index.js';
 import { LogThrottle } from './push/mqtt/log-throttle.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { databaseErrorFields } from './store/database-errors.js';
 
 /** Directory of the built console, found from the repository root so source and compiled runs agree. */
 export const CONSOLE_DIST_DIR = path.join(findPackageRoot(path.dirname(fileURLToPath(import.meta.url))), 'dist/console');
@@ -96,7 +97,7 @@ async function checkReadiness(ctx: AppContext, log: LogThrottle, reply: FastifyR
     return { status: 'ready' };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    log.warn('database', { err: error }, 'readiness check failed: database unavailable');
+    log.warn('database', databaseErrorFields(error), 'readiness check failed: database unavailable');
     return reply.code(503).send({ status: 'unavailable', reason: `Database check failed: ${reason}` });
   } finally {
     clearTimeout(timer);

@@ -1,6 +1,16 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Maps framework errors to a 4xx with the reason; anything else is a logged 500. */
+import { databaseErrorFields, isDatabaseUnavailable } from './store/database-errors.js';
+
+// Seconds a client is asked to wait when the database is unreachable. The
+// pool tries a new connection on every request, so service resumes as soon
+// as the database accepts connections, and a PostgreSQL restart takes seconds.
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Maps framework errors to a 4xx with the reason, and an unreachable
+ * database to 503 with Retry-After; anything else is a logged 500.
+ */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error.validation) {
     const first = error.validation[0];
@@ -15,6 +25,18 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return reply.code(status).send({ error: errorCode(status), message: clientMessage(error, status) });
+  }
+
+  if (isDatabaseUnavailable(error)) {
+    // The pool logs the outage when it starts, because a line per request would flood the log.
+    request.log.debug({ ...databaseErrorFields(error), url: request.url }, 'request failed: database unavailable');
+    return reply
+      .code(503)
+      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      .send({
+        error: 'database_unavailable',
+        message: `The database is unavailable. Retry the request in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`,
+      });
   }
 
   request.log.error({ err: error, url: request.url }, 'request failed');

@@ -1,7 +1,9 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import type { AppContext } from '../context.js';
+import { collectDatabasePoolGauges } from './database-gauges.js';
 import { collectFleetGauges } from './fleet-gauges.js';
+import { collectMqttGauges } from './mqtt-gauges.js';
 
 /**
  * The Prometheus metrics of one Outpost process. Labels take values from
@@ -93,5 +95,7 @@ function createMetrics(ctx: AppContext): OutpostMetrics {
   });
 
   collectFleetGauges(ctx, registry);
+  collectDatabasePoolGauges(ctx, registry);
+  collectMqttGauges(ctx, registry);
   return metrics;
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { LongPollHub } from './long-poll-hub.js';
 import { EmbeddedBroker } from './mqtt/embedded-broker.js';
 import { ExternalBroker } from './mqtt/external-broker.js';
-import { EXTERNAL_BROKER_MAX_IN_FLIGHT, MqttPublisher } from './mqtt/publisher.js';
+import { EXTERNAL_BROKER_MAX_IN_FLIGHT, MqttPublisher, type MqttTransportStatus } from './mqtt/publisher.js';
 import { AGENT_MQTT_PORT, type MqttSettings } from './mqtt/settings.js';
 import type { PushHub, PushMessage } from './push-hub.js';
 
@@ -49,6 +49,11 @@ export class CompositePushHub implements PushHub {
 
   openPollCount(): number {
     return this.longPoll.openPollCount();
+  }
+
+  /** Returns the state of the MQTT transport, or null without MQTT. */
+  mqttStatus(): MqttTransportStatus | null {
+    return this.mqtt?.status() ?? null;
   }
 
   /** Resolves once every MQTT publish started so far has finished or failed. */

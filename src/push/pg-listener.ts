@@ -11,6 +11,10 @@ export interface ReconnectBackoff {
 // while PostgreSQL restarts or fails over, so that wake-ups resume soon after.
 export const DEFAULT_RECONNECT_BACKOFF: ReconnectBackoff = { initialDelayMs: 500, maxDelayMs: 30_000 };
 
+// While PostgreSQL stays down, failed attempts are logged at warn level at
+// most once per interval, and at debug level in between.
+const RETRY_WARN_INTERVAL_MS = 60_000;
+
 export interface PgListenerOptions {
   /** postgres:// URL; the listener opens one connection of its own, outside any pool. */
   databaseUrl: string;
@@ -31,6 +35,7 @@ export class PgListener {
   private closed = false;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  private lastWarnAt = 0;
   private readonly backoff: ReconnectBackoff;
 
   constructor(private readonly options: PgListenerOptions) {
@@ -99,7 +104,15 @@ export class PgListener {
     this.failures += 1;
     const delayMs = this.delayBefore(this.failures);
     const message = this.failures === 1 ? 'push listener connection lost; reconnecting' : 'push listener reconnect failed; retrying';
-    this.options.logger.warn({ err: error, channel: this.options.channel, attempt: this.failures, delayMs }, message);
+    const fields = { err: error, channel: this.options.channel, attempt: this.failures, delayMs };
+
+    const now = Date.now();
+    if (this.failures === 1 || now - this.lastWarnAt >= RETRY_WARN_INTERVAL_MS) {
+      this.options.logger.warn(fields, message);
+      this.lastWarnAt = now;
+    } else {
+      this.options.logger.debug(fields, message);
+    }
 
     this.retryTimer = setTimeout(() => void this.reconnect(), delayMs);
   }

@@ -9,7 +9,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 
 import { migrationProvider } from './migrations/index.js';
+import { databaseErrorFields, isDatabaseUnavailable } from './database-errors.js';
 import { NulReplacementPlugin } from './nul-characters.js';
+import { ResilientPool, type PoolStats } from './postgres-pool.js';
 import { StatementCachingDatabase } from './sqlite-statement-cache.js';
 import type { Database } from './schema.js';
 
@@ -38,6 +40,9 @@ export type DialectName = 'sqlite' | 'postgres';
 const dialects = new WeakMap<Db, DialectName>();
 const pgliteInstances = new WeakMap<Db, PGlite>();
 const statementCaches = new WeakMap<Db, StatementCachingDatabase>();
+const pools = new WeakMap<Db, ResilientPool>();
+/** postgres:// URL of each server database, without user name, password or query, for error messages. */
+const serverUrls = new WeakMap<Db, string>();
 
 /**
  * Returns the in-process PostgreSQL behind a database opened here with a
@@ -46,6 +51,14 @@ const statementCaches = new WeakMap<Db, StatementCachingDatabase>();
  */
 export function pgliteOf(db: Db): PGlite | undefined {
   return pgliteInstances.get(db);
+}
+
+/**
+ * Returns the connection counts of a database opened here with a
+ * postgres:// URL, or undefined for SQLite and PGlite, which have no pool.
+ */
+export function poolStatsOf(db: Db): PoolStats | undefined {
+  return pools.get(db)?.stats();
 }
 
 /**
@@ -62,11 +75,6 @@ export function dialectOf(db: Db): DialectName {
   dialects.set(db, dialect);
   return dialect;
 }
-
-// Connections per process. Each is in use only for one query or transaction,
-// so ten serve thousands of devices, and several processes stay under
-// PostgreSQL's default max_connections of 100.
-const POSTGRES_POOL_SIZE = 10;
 
 // bigint (OID 20) contains times in milliseconds, far below 2^53, so it parses
 // to a JavaScript number instead of pg's default string.
@@ -85,7 +93,7 @@ export function isPostgresUrl(databaseUrl: string): boolean {
 }
 
 export interface OpenOptions {
-  /** Receives warnings about dropped PostgreSQL connections. */
+  /** Receives warnings about failed and dropped PostgreSQL connections, and their recovery. */
   logger?: Logger;
 }
 
@@ -96,17 +104,14 @@ export interface OpenOptions {
  */
 export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Db {
   if (isPostgresUrl(databaseUrl)) {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE });
-    // An idle connection that PostgreSQL closes (a restart, a failover, an
-    // administrator) makes the pool emit 'error', which would crash the
-    // process without a listener. The pool drops that connection and opens
-    // a new one for the next query.
-    pool.on('error', (error) => {
-      options.logger?.warn({ err: error }, 'idle database connection closed by the server; the pool will reconnect');
-    });
+    const pool = new ResilientPool(databaseUrl, options.logger);
     const dialect = new PostgresDialect({ pool });
-    return remember(new Kysely<Database>({ dialect, plugins: [new NulReplacementPlugin()] }), 'postgres');
+    const db = remember(new Kysely<Database>({ dialect, plugins: [new NulReplacementPlugin()] }), 'postgres');
+    pools.set(db, pool);
+    serverUrls.set(db, urlWithoutCredentials(databaseUrl));
+    return db;
   }
+  rejectUnknownScheme(databaseUrl);
   if (databaseUrl.startsWith('pglite://')) {
     const location = databaseUrl.slice('pglite://'.length);
     const pglite = location === '' || location === 'memory' ? new PGlite() : new PGlite(location);
@@ -147,7 +152,14 @@ export interface MigrationOutcome {
 
 /** Applies pending migrations; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
-  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: await migrationSchemaOf(db) });
+  let migrationSchema: string | undefined;
+  try {
+    migrationSchema = await migrationSchemaOf(db);
+  } catch (error) {
+    throw connectionProblem(db, error);
+  }
+
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: migrationSchema });
   const { error, results } = await migrator.migrateToLatest();
   // Statements prepared before a schema change may name dropped or rebuilt tables.
   statementCaches.get(db)?.clear();
@@ -171,4 +183,52 @@ async function migrationSchemaOf(db: Db): Promise<string | undefined> {
 
   const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
   return result.rows[0]?.schema ?? undefined;
+}
+
+// SQLSTATE classes of a server that rejects the login or the database name:
+// 28 invalid_authorization_specification, 3D invalid_catalog_name.
+const LOGIN_REJECTED_SQLSTATE = /^(28|3D)/;
+
+/** Wraps a failed first query on a server database in an error that names the server and the fix. */
+function connectionProblem(db: Db, error: unknown): Error {
+  const url = serverUrls.get(db);
+  const code = (error as { code?: unknown } | null)?.code;
+  const loginRejected = typeof code === 'string' && LOGIN_REJECTED_SQLSTATE.test(code);
+  if (url === undefined || !(loginRejected || isDatabaseUnavailable(error))) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+
+  const { reason } = databaseErrorFields(error);
+  return new Error(
+    `Could not connect to the database at ${url}: ${reason}. ` +
+      'Check OUTPOST_DATABASE_URL, and that PostgreSQL is running and accepts this user and database.',
+    { cause: error },
+  );
+}
+
+/** Returns a postgres:// URL with its user name, password and query removed. */
+function urlWithoutCredentials(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return 'the OUTPOST_DATABASE_URL server';
+  }
+}
+
+// A scheme of two or more letters, so that a Windows drive letter (C:) still reads as a SQLite path.
+const URL_SCHEME = /^([a-z][a-z0-9+.-]+):/i;
+
+/**
+ * Throws on a URL with a scheme Outpost does not open, such as mysql://,
+ * which would otherwise become the name of a SQLite file.
+ */
+function rejectUnknownScheme(databaseUrl: string): void {
+  const scheme = URL_SCHEME.exec(databaseUrl)?.[1]?.toLowerCase();
+  if (scheme === undefined || scheme === 'sqlite' || scheme === 'pglite') return;
+
+  throw new Error(
+    `Unsupported database URL scheme "${scheme}:". Use postgres://user:password@host:5432/database, ` +
+      'pglite://directory, sqlite://path or a SQLite file path.',
+  );
 }

@@ -7,7 +7,7 @@ import { MAX_DEVICE_ID_LENGTH } from '../../domain/device-id.js';
 import { installAccessControl } from './access-control.js';
 import { CONNECT_WINDOW_MS } from './connection-guard.js';
 import { OfflineCoalescer } from './offline-coalescer.js';
-import type { MqttTransport } from './publisher.js';
+import type { MqttTransport, MqttTransportStatus } from './publisher.js';
 import { fixPubrelTracking } from './pubrel-tracking.js';
 
 // The agent's topic is its device id, and MQTT 3.1 clients are held to 23
@@ -119,6 +119,11 @@ export class EmbeddedBroker implements MqttTransport {
         (error) => (error ? reject(error) : resolve()),
       );
     });
+  }
+
+  /** Returns the number of connected clients; the embedded broker queues nothing in Outpost itself. */
+  status(): MqttTransportStatus {
+    return { connected: this.closing === null, clients: this.broker.connectedClients, queued: 0, dropped: 0 };
   }
 
   /** Disconnects every client and stops listening. Safe to call twice. */

@@ -4,11 +4,24 @@ import { deviceIdProblem } from '../../domain/device-id.js';
 import type { PushMessage } from '../push-hub.js';
 import { LogThrottle } from './log-throttle.js';
 
+/** State of an MQTT transport, for the metrics endpoint. */
+export interface MqttTransportStatus {
+  /** Whether messages reach a broker now: the embedded one listens, or the connection to the external one is up. */
+  connected: boolean;
+  /** Clients connected to the embedded broker; null for an external broker, whose clients Outpost cannot see. */
+  clients: number | null;
+  /** Messages waiting in Outpost for the external broker to come back. */
+  queued: number;
+  /** Messages dropped because that queue was full, since the start. */
+  dropped: number;
+}
+
 /** Destination of MQTT messages: the embedded broker or a client of an external one. */
 export interface MqttTransport {
   /** Publishes the payload to the topic equal to the device id, at QoS 2, not retained. */
   publish(deviceId: string, payload: string): Promise<void>;
   close(): Promise<void>;
+  status?(): MqttTransportStatus;
 }
 
 /** Outcome of one publish call, per device id. */
@@ -104,6 +117,11 @@ export class MqttPublisher {
       );
     }
     return result;
+  }
+
+  /** Returns the transport's state, or null when it reports none. */
+  status(): MqttTransportStatus | null {
+    return this.transport.status?.() ?? null;
   }
 
   close(): Promise<void> {

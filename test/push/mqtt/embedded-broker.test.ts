@@ -111,6 +111,7 @@ describe('embedded broker through the composite hub', () => {
       await expect(subscribing, `SUBACK for ${topic}`).rejects.toMatchObject({ packet: { granted: [128] } });
     }
     expect(client.connected).toBe(true);
+    expect(logs.lines.some((line) => line.msg === 'mqtt subscription rejected' && line.topic === 'phone-5')).toBe(true);
   });
 
   it('keeps messages to other devices from a wildcard subscriber', async () => {
