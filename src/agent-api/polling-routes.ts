@@ -89,6 +89,14 @@ async function poll(
     reply.hijack();
     return;
   }
-  const deliverable = await filterPushDelivery(ctx, deviceId, messages);
+  let deliverable: PushMessage[];
+  try {
+    deliverable = await filterPushDelivery(ctx, deviceId, messages);
+  } catch (error) {
+    // The database failed, so no command was marked sent: the messages go
+    // back to the queue for the device's next poll, and the error answers this one.
+    requeuePush(ctx, deviceId, messages);
+    throw error;
+  }
   return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(pollingBody(deliverable));
 }

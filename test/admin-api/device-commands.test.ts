@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { AuditRepository } from '../../src/store/repositories/audit.js';
 
 import { deviceInfo, enrol, get, postJson, seedPolicy, seedToken, sync } from '../agent-api/helpers.js';
 import type { TestServer } from '../support/server.js';
@@ -250,6 +252,23 @@ describe('push commands', () => {
 
     expect(poll.json.data).toContainEqual({ messageType: 'uninstallApp', payload: JSON.stringify({ pkg: 'org.example.game' }) });
     expect(await commandState(uninstall.body.id)).toBe('sent');
+  });
+
+  it('stay queued for the next poll when recording fails', async () => {
+    const pk = await enrolled('push-failed-record');
+    const uninstall = await operator.post(`/v1/devices/${pk}/commands`, { type: 'uninstallApp', packageName: 'org.example.game' });
+    // The delivery audit fails once, as a database that drops mid-poll would.
+    const record = vi.spyOn(AuditRepository.prototype, 'record').mockRejectedValueOnce(new Error('connection terminated'));
+
+    const failed = await get(server, '/rest/notification/polling/push-failed-record');
+    record.mockRestore();
+    expect(failed.status).toBe(500);
+    expect(await commandState(uninstall.body.id)).toBe('queued');
+
+    const retried = await get(server, '/rest/notification/polling/push-failed-record');
+    expect(retried.json.data).toContainEqual({ messageType: 'uninstallApp', payload: JSON.stringify({ pkg: 'org.example.game' }) });
+    expect(await commandState(uninstall.body.id)).toBe('sent');
+    expect((await auditActions(pk)).filter((action) => action === 'command.delivered')).toHaveLength(1);
   });
 
   it('sync is confirmed by the next configuration fetch', async () => {

@@ -3,6 +3,7 @@ import { COMMAND_SPECS, commandTypeOfMessage, isCommandType, type CommandType } 
 import { pushPayload } from '../../domain/command-payload.js';
 import type { PushMessage } from '../../push/push-hub.js';
 import type { CommandRow, DeviceRow } from '../../store/schema.js';
+import { inTransaction } from './transaction.js';
 
 /** Builds the push message of a push command, or null for a config command. */
 export function pushMessageOf(command: Pick<CommandRow, 'type' | 'payload_json'>): PushMessage | null {
@@ -71,8 +72,12 @@ export async function filterPushDelivery(ctx: AppContext, deviceId: string, mess
   }
 
   const newlySent = candidates.filter((row) => sentIds.has(row.id) && row.state === 'queued');
-  await ctx.store.commands.markSent(newlySent.map((row) => row.id), now);
-  for (const command of newlySent) await auditDelivery(ctx, device, command, 'push', now);
+  // One transaction: a failure midway leaves every command queued, so the
+  // caller can queue the messages again, and none is marked sent unsent.
+  await inTransaction(ctx, async (store) => {
+    await store.commands.markSent(newlySent.map((row) => row.id), now);
+    for (const command of newlySent) await auditDelivery({ ...ctx, store }, device, command, 'push', now);
+  });
   return delivered;
 }
 
