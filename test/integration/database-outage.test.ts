@@ -117,11 +117,9 @@ describe.runIf(TEST_DATABASE_URL)('PostgreSQL restarting under load', () => {
 
   it('answers 503, keeps every accepted report and command, and recovers', { timeout: 90_000 }, async () => {
     // Half the phones hold polls open across the cut, and the other half get
-    // the commands. The polls touch the database only when they end.
-    // NOTE: a command that wakes a held poll while the database is down can
-    // be marked sent and then lost with the poll's 503, because the poll
-    // marks and audits the delivery in separate statements. That case is
-    // left out until the delivery runs in one transaction.
+    // the commands. The polls touch the database only when they end. A
+    // command that wakes a held poll while the database is down is tested
+    // in device-commands.test.ts: the failed poll puts its messages back.
     const pollers = devices.slice(0, DEVICE_COUNT / 2);
     const targets = devices.slice(DEVICE_COUNT / 2);
     const heldPolls = pollers.map((device) => send(agent(`notification/polling/${device.deviceId}`)));
