@@ -18,6 +18,8 @@ import { byTest, expectConsoleServed, REPO_ROOT, saveScreenshot } from './page-h
 const BUILT_CONSOLE = path.join(REPO_ROOT, 'dist/console/index.html');
 const UI_STEP_TIMEOUT_MS = 10_000;
 const MINUTE = 60_000;
+// Leaflet removes a closed popup's element after a 200 ms fade.
+const LEAFLET_FADE_MS = 200;
 // A transparent 1×1 PNG; Leaflet stretches every tile image to 256×256.
 const TILE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 // Phones around Koidu, close enough that the fleet map clusters them.
@@ -230,6 +232,25 @@ describe('console maps', () => {
     await popup.waitFor();
     expect(await popup.textContent()).toContain(LOST_PHONE);
     expect(await popup.textContent()).toContain('Lost mode since');
+  });
+
+  test('a refresh keeps the open popup', async () => {
+    const map = byTest(page, 'fleet-map');
+    // Clicking a marker whose popup is open closes it, so start from no popup.
+    await map.press('Escape');
+    await page.waitForTimeout(2 * LEAFLET_FADE_MS);
+    expect(await byTest(page, 'fleet-map-popup').count()).toBe(0);
+    await map.locator('.outpost-device-lost').click();
+    await byTest(page, 'fleet-map-popup').waitFor();
+    const builds = Number(await map.getAttribute('data-builds'));
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    // The rebuild removes every marker, which closes the popup, and reopens it on the new one.
+    await expect.poll(async () => Number(await map.getAttribute('data-builds'))).toBe(builds + 1);
+    // A closed popup fades for 200 ms before Leaflet removes it, so wait that out.
+    await page.waitForTimeout(2 * LEAFLET_FADE_MS);
+    expect(await byTest(page, 'fleet-map-popup').count()).toBe(1);
+    expect(await byTest(page, 'fleet-map-popup').textContent()).toContain(LOST_PHONE);
   });
 
   test('nothing left loopback', () => {

@@ -36,6 +36,10 @@ export function FleetMap({ positions, settings, fitKey }: Props) {
   const { containerRef, map } = useLeafletMap(settings);
   // A refresh keeps the part of the map the viewer zoomed into.
   const fittedKey = useRef<string | null>(null);
+  // The device whose popup is open, so a refresh reopens it on the new marker.
+  const openDeviceId = useRef<string | null>(null);
+  // Counts marker builds on the container's data-builds, which tests wait on.
+  const builds = useRef(0);
 
   useEffect(() => {
     if (!map) return;
@@ -46,6 +50,10 @@ export function FleetMap({ positions, settings, fitKey }: Props) {
       // Adds markers in slices between frames, so a fleet of tens of
       // thousands does not freeze the page while the clusters are built.
       chunkedLoading: true,
+      // Adding the empty group to the map reports 0 of 0 before any marker is in.
+      chunkProgress: (processed, total) => {
+        if (total > 0 && processed === total) reopenPopup();
+      },
     });
 
     const markers = positions.map((position) => {
@@ -60,10 +68,31 @@ export function FleetMap({ positions, settings, fitKey }: Props) {
           iconSize: [size, size],
         }),
       };
-      return L.marker([position.lat, position.lon], options).bindPopup(() => devicePopup(position));
+      const marker = L.marker([position.lat, position.lon], options).bindPopup(() => devicePopup(position));
+      marker.on('popupopen', () => {
+        openDeviceId.current = position.deviceId;
+      });
+      marker.on('popupclose', () => {
+        if (openDeviceId.current === position.deviceId) openDeviceId.current = null;
+      });
+      return marker;
     });
-    clusters.addLayers(markers);
+    // Reopens the popup closed by the refresh, when its device still shows
+    // as a marker of its own rather than inside a cluster. In the progress
+    // callback the last markers were not on the map yet in tests, hence the timeout.
+    const reopenPopup = () => {
+      window.setTimeout(() => {
+        const marker = markers.find((candidate) => candidate.options.title === openDeviceId.current);
+        if (marker && map.hasLayer(marker)) marker.openPopup();
+        else openDeviceId.current = null;
+      }, 0);
+    };
+    // On the map first, so the markers are laid out as they are added and
+    // chunkProgress reports the end of the loading.
     map.addLayer(clusters);
+    clusters.addLayers(markers);
+    builds.current += 1;
+    map.getContainer().dataset.builds = String(builds.current);
 
     if (markers.length > 0 && fittedKey.current !== fitKey) {
       fittedKey.current = fitKey;
@@ -76,7 +105,10 @@ export function FleetMap({ positions, settings, fitKey }: Props) {
       // with its layers. Leaflet's stop() then throws on the missing panes,
       // and the error blanks the whole console, so it runs only on a live map.
       if (map.getPane('mapPane')) map.stop();
+      // Removing the layer closes the open popup; the next build reopens it.
+      const reopen = openDeviceId.current;
       map.removeLayer(clusters);
+      openDeviceId.current = reopen;
     };
   }, [map, positions, fitKey]);
 
