@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor, TimeIdCursorSchema } from '../../domain/lis
 import type { CommandRow, DeviceRow } from '../../store/schema.js';
 import { notifyConfigChanged } from '../agent/notify.js';
 import { sendPushCommands } from '../agent/push-commands.js';
+import { inTransaction } from '../agent/transaction.js';
 import { confirmDangerousCommand, type DangerConfirmation } from './command-confirmation.js';
 import { toCommandDetailView, type CommandDetailView } from './command-view.js';
 import { loadDeviceForCaller } from './device-access.js';
@@ -82,29 +83,35 @@ export async function queueDeviceCommand(
   const expiresAt = command.expiresInHours === null ? null : now + command.expiresInHours * 3_600_000;
   const generation = device.enrolment_generation;
 
-  let cancelledLocks = 0;
-  if (command.type === 'unlock') {
-    cancelledLocks = await ctx.store.commands.transitionOpen(device.id, generation, ['lock'], 'cancelled', now);
-  }
+  // One transaction, so a request that fails (a database outage) leaves no
+  // command behind, and the operator's retry does not queue a second one.
+  const row = await inTransaction(ctx, async (store) => {
+    let cancelledLocks = 0;
+    if (command.type === 'unlock') {
+      cancelledLocks = await store.commands.transitionOpen(device.id, generation, ['lock'], 'cancelled', now);
+    }
 
-  const fields = { devicePk: device.id, generation, type: command.type, payload: command.payload, createdBy: command.createdBy, expiresAt };
-  const commandId = ONE_OPEN_PER_TYPE.includes(command.type)
-    ? await ctx.store.commands.queueOrUpdateOpen(fields, now)
-    : await ctx.store.commands.insert(fields, now);
+    const fields = { devicePk: device.id, generation, type: command.type, payload: command.payload, createdBy: command.createdBy, expiresAt };
+    const commandId = ONE_OPEN_PER_TYPE.includes(command.type)
+      ? await store.commands.queueOrUpdateOpen(fields, now)
+      : await store.commands.insert(fields, now);
 
-  await ctx.store.audit.record(
-    {
-      actor: command.createdBy,
-      action: `device.command.${command.type}`,
-      targetType: 'device',
-      targetId: device.id,
-      details: { deviceId: device.device_id, commandId, generation, expiresInHours: command.expiresInHours, cancelledLocks },
-    },
-    now,
-  );
+    await store.audit.record(
+      {
+        actor: command.createdBy,
+        action: `device.command.${command.type}`,
+        targetType: 'device',
+        targetId: device.id,
+        details: { deviceId: device.device_id, commandId, generation, expiresInHours: command.expiresInHours, cancelledLocks },
+      },
+      now,
+    );
 
-  const row = await ctx.store.commands.findById(commandId);
-  if (!row) throw new Error(`Command ${commandId} vanished right after it was queued`);
+    const queued = await store.commands.findById(commandId);
+    if (!queued) throw new Error(`Command ${commandId} vanished right after it was queued`);
+    return queued;
+  });
+  const commandId = row.id;
 
   if (COMMAND_SPECS[command.type].delivery === 'push') await sendPushCommands(ctx, device.device_id, [row]);
   else notifyConfigChanged(ctx, [device.device_id]);

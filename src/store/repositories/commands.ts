@@ -179,7 +179,9 @@ export class CommandRepository {
     createdBy: string | null;
     expiresAt?: number | null;
   }, now = Date.now()): Promise<string> {
-    return this.db.transaction().execute(async (trx) => {
+    // Inside a caller's transaction, the work joins it: Kysely cannot nest one.
+    const inTransaction = <T>(work: (trx: Db) => Promise<T>) => (this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work));
+    return inTransaction(async (trx) => {
       // Locking the device row makes a concurrent call for the same device
       // wait, so it finds the open command instead of inserting a second one.
       const deviceRow = trx.selectFrom('devices').select('id').where('id', '=', command.devicePk);
