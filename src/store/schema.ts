@@ -281,6 +281,22 @@ export interface ListSnapshotRowTable {
   created_at: number;
 }
 
+/** Values of a device from before an update, stored while a device list sorted by them is open. */
+export interface DeviceSortChangeTable {
+  seq: Generated<number>;
+  device_pk: string;
+  last_contact_at: number | null;
+  battery_level: number | null;
+  model: string | null;
+  recorded_at: number;
+}
+
+/** One row: until when (ms) device lists may read the change log. */
+export interface DeviceListActivityTable {
+  id: number;
+  open_until: number;
+}
+
 export interface JobLeaseTable {
   /** Name of the scheduled job the lease guards. */
   name: string;
@@ -309,6 +325,8 @@ export interface Database {
   audit_events: AuditEventTable;
   settings: SettingTable;
   list_snapshot_rows: ListSnapshotRowTable;
+  device_sort_changes: DeviceSortChangeTable;
+  device_list_activity: DeviceListActivityTable;
   job_leases: JobLeaseTable;
   rollouts: RolloutTable;
   rollout_devices: RolloutDeviceTable;

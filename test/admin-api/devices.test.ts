@@ -40,16 +40,20 @@ describe('device list and detail', () => {
     expect(response.body).toEqual({ total: 4, online: 2, late: 0, offline: 1, neverContacted: 1, enrolledToday: 3 });
   });
 
-  it('search matches device id, serial, IMEI and model ignoring case', async () => {
+  it('search matches the start of device id, serial, IMEI and model ignoring case', async () => {
     const ids = async (search: string) =>
       (await admin.get(`/v1/devices?search=${encodeURIComponent(search)}`)).body.items.map((item: { deviceId: string }) => item.deviceId);
 
     expect(await ids('GALAXY')).toEqual(['alpha', 'charlie']);
     expect(await ids('ser-002')).toEqual(['bravo']);
     expect(await ids('35693803')).toEqual(['alpha']);
-    expect(await ids('rav')).toEqual(['bravo']);
-    expect(await ids('100%')).toEqual(['delta_100%']);
-    expect(await ids('%')).toEqual(['delta_100%']);
+    expect(await ids('BRA')).toEqual(['bravo']);
+    expect(await ids('delta_100%')).toEqual(['delta_100%']);
+    // A part in the middle of a value does not match, and LIKE wildcards match only themselves.
+    expect(await ids('rav')).toEqual([]);
+    expect(await ids('a14')).toEqual([]);
+    expect(await ids('%')).toEqual([]);
+    expect(await ids('delta_1000')).toEqual([]);
   });
 
   it('sorts by battery with missing values last', async () => {
@@ -340,30 +344,57 @@ describe('device list pagination', () => {
     }
   });
 
-  it('expired snapshots are purged', async () => {
+  it('expired list changes are purged', async () => {
     await admin.get('/v1/devices?sort=battery&limit=5');
-    const before = await server.ctx.store.db.selectFrom('list_snapshot_rows').select('snapshot_id').execute();
+    await server.ctx.store.devices.update(pks[3] ?? '', { battery_level: 99 });
+    const before = await server.ctx.store.db.selectFrom('device_sort_changes').select('seq').execute();
     expect(before.length).toBeGreaterThan(0);
 
     const realNow = server.ctx.now;
     server.ctx.now = () => realNow() + 60 * MINUTE;
     try {
       const fresh = await admin.get('/v1/devices?sort=battery&limit=5');
-      const rows = await server.ctx.store.db.selectFrom('list_snapshot_rows').select(['snapshot_id', 'created_at']).execute();
-      const oldest = Math.min(...rows.map((row) => row.created_at));
+      const after = await server.ctx.store.db.selectFrom('device_sort_changes').select('seq').execute();
 
       expect(fresh.status).toBe(200);
-      expect(oldest).toBeGreaterThanOrEqual(realNow() + 45 * MINUTE);
+      expect(after).toEqual([]);
     } finally {
       server.ctx.now = realNow;
     }
   });
 
-  it('a single-page snapshot list leaves no rows', async () => {
-    await server.ctx.store.db.deleteFrom('list_snapshot_rows').execute();
-    const response = await admin.get('/v1/devices?sort=lastContact&limit=200');
+  it('stable sorts open no change log', async () => {
+    await server.ctx.store.db.deleteFrom('device_list_activity').execute();
+    const response = await admin.get('/v1/devices?sort=deviceId&limit=5');
 
-    expect(response.body.nextCursor).toBeNull();
-    expect(await server.ctx.store.db.selectFrom('list_snapshot_rows').selectAll().execute()).toEqual([]);
+    expect(response.body.nextCursor).not.toBeNull();
+    expect(await server.ctx.store.db.selectFrom('device_list_activity').selectAll().execute()).toEqual([]);
+  });
+
+  it('bad list parameters are 400 naming the field', async () => {
+    const stable = await admin.get('/v1/devices?sort=deviceId&limit=5');
+    const changing = await admin.get('/v1/devices?sort=battery&limit=5');
+    const stableState = JSON.parse(Buffer.from(stable.body.nextCursor, 'base64url').toString('utf8'));
+    const changingState = JSON.parse(Buffer.from(changing.body.nextCursor, 'base64url').toString('utf8'));
+    const encode = (state: unknown) => encodeURIComponent(Buffer.from(JSON.stringify(state)).toString('base64url'));
+    const cases: Array<[string, string]> = [
+      ['/v1/devices?sort=serial', 'query.sort'],
+      ['/v1/devices?order=sideways', 'query.order'],
+      ['/v1/devices?contactState=asleep', 'query.contactState'],
+      ['/v1/devices?limit=500', 'query.limit'],
+      ['/v1/devices?orgUnitId=', 'query.orgUnitId'],
+      ['/v1/devices?cursor=bm90IGpzb24', 'query.cursor'],
+      // A keyset cursor relabelled as a changing sort, and a change-log position that cannot exist.
+      [`/v1/devices?cursor=${encode({ ...stableState, sort: 'battery' })}`, 'query.cursor'],
+      [`/v1/devices?cursor=${encode({ ...changingState, changeSeq: -1 })}`, 'query.cursor'],
+      [`/v1/devices?cursor=${encode({ ...changingState, value: { nested: true } })}`, 'query.cursor'],
+      [`/v1/devices?order=desc&cursor=${encodeURIComponent(changing.body.nextCursor)}`, 'query.order'],
+    ];
+
+    for (const [path, field] of cases) {
+      const response = await admin.get(path);
+      expect(response.status, path).toBe(400);
+      expect(response.body.field, path).toBe(field);
+    }
   });
 });

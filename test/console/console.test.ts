@@ -279,7 +279,7 @@ describe.each(RUNS)('console at $name', (run) => {
     expect(tableText).toContain(POLICY_NAME);
     await shot('devices');
 
-    await fillField(page, 'device-search', 'kono');
+    await fillField(page, 'device-search', 'chw-kono');
     await expect.poll(() => rows.count()).toBe(2);
     await fillField(page, 'device-search', '');
     await expect.poll(() => rows.count()).toBe(PHONES.length);

@@ -69,7 +69,7 @@ const DeviceDetailSchema = Type.Object({
 
 const DeviceListQuery = Type.Object(
   {
-    search: Type.Optional(Type.String({ maxLength: 100, description: 'Part of a device id, serial, IMEI or model.' })),
+    search: Type.Optional(Type.String({ maxLength: 100, description: 'Start of a device id, serial, IMEI or model, ignoring case: 3569 finds IMEI 356938035643809, 38035 does not.' })),
     contactState: Type.Optional(ContactStateSchema),
     sort: Type.Optional(Type.Union(DEVICE_SORTS.map((sort) => Type.Literal(sort)))),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),

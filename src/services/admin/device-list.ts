@@ -5,14 +5,8 @@ import type { AppContext } from '../../context.js';
 import { CONTACT_STATES, contactBounds, type ContactState } from '../../domain/contact-state.js';
 import { GoneError, InvalidInputError } from '../../domain/errors.js';
 import { decodeCursor, encodeCursor } from '../../domain/list-cursor.js';
-import { newToken } from '../../store/ids.js';
-import type {
-  ChangingSortColumn,
-  DeviceListFilter,
-  DeviceListRow,
-  SortOrder,
-  StableSortColumn,
-} from '../../store/repositories/devices.js';
+import type { ListSortColumn, SortValue } from '../../store/repositories/device-list-queries.js';
+import type { DeviceListFilter, SortOrder } from '../../store/repositories/devices.js';
 import { loadContactThresholds } from './contact-state.js';
 import { deviceScopeFilter } from './device-scope.js';
 import { toDeviceSummary, type DeviceSummary } from './device-view.js';
@@ -37,20 +31,29 @@ export interface DeviceListQuery {
 export const DEVICE_PAGE_DEFAULT = 50;
 
 /**
- * How long a list snapshot stays readable. A person paging through a fleet
- * list spends minutes, not hours, on it, and the rows take space meanwhile.
+ * How long a cursor of a list sorted by a changing column (last contact,
+ * battery, model) stays readable. A person paging through a fleet list
+ * spends minutes, not hours, on it, and the change log grows meanwhile.
  */
 export const SNAPSHOT_TTL_MS = 15 * 60_000;
 
-// Purging scans the snapshot table, so it runs at most once a minute.
-const SNAPSHOT_PURGE_INTERVAL_MS = 60_000;
+// The change log is stamped by the database's clock and read by Outpost's.
+// This margin covers the difference between the two on separate machines.
+const CLOCK_MARGIN_MS = 60_000;
 
-const STABLE_COLUMNS: Partial<Record<DeviceSort, StableSortColumn>> = { deviceId: 'device_id', enrolledAt: 'enrolled_at' };
-const CHANGING_COLUMNS: Partial<Record<DeviceSort, ChangingSortColumn>> = {
+// Purging reads the oldest change-log rows, so a list request does it at most once a minute.
+const PURGE_INTERVAL_MS = 60_000;
+
+const SORT_COLUMNS: Record<DeviceSort, ListSortColumn> = {
+  deviceId: 'device_id',
+  enrolledAt: 'enrolled_at',
   lastContact: 'last_contact_at',
   model: 'model',
   battery: 'battery_level',
 };
+
+// Sorts by columns that never change page by plain keyset; the others read devices as of the first page.
+const STABLE_SORTS: ReadonlySet<DeviceSort> = new Set(['deviceId', 'enrolledAt']);
 
 const SortSchema = Type.Union(DEVICE_SORTS.map((sort) => Type.Literal(sort)));
 const OrderSchema = Type.Union([Type.Literal('asc'), Type.Literal('desc')]);
@@ -63,14 +66,19 @@ const ListSchema = {
   dhis2UserId: Type.Optional(NullableText),
   contactState: Type.Optional(Type.Union([...CONTACT_STATES.map((state) => Type.Literal(state)), Type.Null()])),
 };
+const SortValueSchema = Type.Union([Type.String(), Type.Integer(), Type.Null()]);
 
 const DeviceCursorSchema = Type.Union([
+  Type.Object({ ...ListSchema, kind: Type.Literal('keyset'), value: SortValueSchema, id: Type.String() }, { additionalProperties: false }),
   Type.Object(
-    { ...ListSchema, kind: Type.Literal('keyset'), value: Type.Union([Type.String(), Type.Integer()]), id: Type.String() },
-    { additionalProperties: false },
-  ),
-  Type.Object(
-    { ...ListSchema, kind: Type.Literal('snapshot'), snapshotId: Type.String(), position: Type.Integer(), createdAt: Type.Integer() },
+    {
+      ...ListSchema,
+      kind: Type.Literal('asOf'),
+      value: SortValueSchema,
+      id: Type.String(),
+      changeSeq: Type.Integer({ minimum: 0 }),
+      createdAt: Type.Integer(),
+    },
     { additionalProperties: false },
   ),
 ]);
@@ -80,10 +88,10 @@ type DeviceCursor = Static<typeof DeviceCursorSchema>;
 const lastPurgeAt = new WeakMap<AppContext, number>();
 
 /**
- * Lists devices a page at a time. Paging never skips or repeats a device
- * while devices keep reporting: orders by immutable columns use keyset
- * pagination, and orders by changing columns read a snapshot of the order
- * taken on the first page.
+ * Lists devices a page at a time by keyset pagination on (sort value, id).
+ * Paging never skips or repeats a device while devices keep reporting:
+ * sorts by changing columns order each device by its value as of the first
+ * page, which the change log keeps for devices updated since.
  */
 export async function listDevices(
   ctx: AppContext,
@@ -96,15 +104,49 @@ export async function listDevices(
   const list = cursor ? listOfCursor(cursor, query) : listOfQuery(query);
   const limit = query.limit ?? DEVICE_PAGE_DEFAULT;
   const filter = await listFilter(ctx, caller, list);
+  const after = cursor === null ? null : { value: cursor.value, id: cursor.id };
 
-  const stableColumn = STABLE_COLUMNS[list.sort];
-  if (stableColumn) {
-    const after = cursor?.kind === 'keyset' ? { value: cursor.value, id: cursor.id } : null;
-    return listByKeyset(ctx, list, filter, stableColumn, after, limit);
+  const position = STABLE_SORTS.has(list.sort) ? null : await listPosition(ctx, cursor);
+  const rows = await ctx.store.devices.listPage({
+    sort: SORT_COLUMNS[list.sort],
+    order: list.order,
+    search: list.search,
+    filter,
+    after,
+    limit: limit + 1,
+    asOfChange: position?.changeSeq ?? null,
+  });
+
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  let nextCursor: string | null = null;
+  if (rows.length > limit && last) {
+    const state = position === null ? { kind: 'keyset' as const } : { kind: 'asOf' as const, ...position };
+    nextCursor = encodeCursor({ ...list, ...state, value: last.sort_value, id: last.id });
+  }
+  return { items: page.map((row) => toDeviceSummary(ctx, row)), nextCursor };
+}
+
+/**
+ * Returns the change-log position a changing-sort list reads devices at:
+ * the cursor's, or a new one for a first page. Rejects expired cursors,
+ * whose change-log rows may be purged.
+ */
+async function listPosition(ctx: AppContext, cursor: DeviceCursor | null): Promise<{ changeSeq: number; createdAt: number }> {
+  const now = ctx.now();
+  if (cursor?.kind === 'asOf') {
+    if (now - cursor.createdAt > SNAPSHOT_TTL_MS) {
+      throw new GoneError(
+        'cursor_expired',
+        `The list cursor is older than ${SNAPSHOT_TTL_MS / 60_000} minutes and has expired. Load the list again from the first page.`,
+      );
+    }
+    return { changeSeq: cursor.changeSeq, createdAt: cursor.createdAt };
   }
 
-  const snapshot = cursor?.kind === 'snapshot' ? cursor : await createSnapshot(ctx, list, filter);
-  return listFromSnapshot(ctx, list, filter, snapshot, limit);
+  await purgeExpiredChanges(ctx, now);
+  const changeSeq = await ctx.store.devices.openChangeLog(now + SNAPSHOT_TTL_MS + CLOCK_MARGIN_MS);
+  return { changeSeq, createdAt: now };
 }
 
 interface ListParameters {
@@ -141,9 +183,8 @@ async function listFilter(ctx: AppContext, caller: Caller, list: ListParameters)
   }
 
   // Loading the thresholds also refreshes the ones toDeviceSummary uses.
-  // The bounds follow each request's time, so a keyset page filters by the
-  // state at its own request, while a snapshot keeps the devices that
-  // matched when it was taken.
+  // The bounds follow each request's time, so each page filters by the
+  // contact state at its own request.
   const thresholds = await loadContactThresholds(ctx);
   if (list.contactState) filter.contact = { state: list.contactState, ...contactBounds(ctx.now(), thresholds) };
   return filter;
@@ -190,6 +231,9 @@ function listOfCursor(cursor: DeviceCursor, query: DeviceListQuery): ListParamet
       );
     }
   }
+  if (STABLE_SORTS.has(cursor.sort) !== (cursor.kind === 'keyset')) {
+    throw new InvalidInputError('The cursor is not one this list returned. Pass nextCursor from the previous page unchanged.', 'query.cursor');
+  }
   return {
     sort: cursor.sort,
     order: cursor.order,
@@ -200,85 +244,10 @@ function listOfCursor(cursor: DeviceCursor, query: DeviceListQuery): ListParamet
   };
 }
 
-async function listByKeyset(
-  ctx: AppContext,
-  list: ListParameters,
-  filter: DeviceListFilter,
-  column: StableSortColumn,
-  after: { value: string | number; id: string } | null,
-  limit: number,
-) {
-  const rows = await ctx.store.devices.listPageByStableKey({
-    sort: column,
-    order: list.order,
-    search: list.search,
-    after,
-    limit: limit + 1,
-    filter,
-  });
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-
-  let nextCursor: string | null = null;
-  if (rows.length > limit && last) {
-    nextCursor = encodeCursor({ ...list, kind: 'keyset', value: stableValue(last, column), id: last.id });
-  }
-  return { items: page.map((row) => toDeviceSummary(ctx, row)), nextCursor };
-}
-
-function stableValue(row: DeviceListRow, column: StableSortColumn): string | number {
-  return column === 'device_id' ? row.device_id : row.enrolled_at;
-}
-
-type SnapshotCursor = Extract<DeviceCursor, { kind: 'snapshot' }>;
-
-async function createSnapshot(ctx: AppContext, list: ListParameters, filter: DeviceListFilter): Promise<SnapshotCursor> {
-  const now = ctx.now();
-  await purgeExpiredSnapshots(ctx, now);
-
-  const column = CHANGING_COLUMNS[list.sort];
-  if (!column) throw new Error(`No snapshot column for sort ${list.sort}`);
-
-  const snapshotId = newToken();
-  await ctx.store.devices.createListSnapshot({ snapshotId, sort: column, order: list.order, search: list.search, now, filter });
-  return { ...list, kind: 'snapshot', snapshotId, position: 0, createdAt: now };
-}
-
-async function listFromSnapshot(
-  ctx: AppContext,
-  list: ListParameters,
-  filter: DeviceListFilter,
-  snapshot: SnapshotCursor,
-  limit: number,
-) {
-  if (ctx.now() - snapshot.createdAt > SNAPSHOT_TTL_MS) {
-    throw new GoneError(
-      'cursor_expired',
-      `The list cursor is older than ${SNAPSHOT_TTL_MS / 60_000} minutes and has expired. Load the list again from the first page.`,
-    );
-  }
-
-  // The scope applies again on every page, so a cursor handed to another user shows only that user's devices.
-  const rows = await ctx.store.devices.listSnapshotPage(snapshot.snapshotId, snapshot.position, limit + 1, filter.scope);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-
-  if (rows.length <= limit) {
-    // A single-page list never handed out a cursor, so nothing can read its
-    // snapshot again. Later last pages keep theirs until the purge, so that a
-    // retried request still gets its page.
-    if (snapshot.position === 0) await ctx.store.devices.deleteListSnapshot(snapshot.snapshotId);
-    return { items: page.map((row) => toDeviceSummary(ctx, row)), nextCursor: null };
-  }
-
-  const nextCursor = last ? encodeCursor({ ...snapshot, ...list, position: last.position }) : null;
-  return { items: page.map((row) => toDeviceSummary(ctx, row)), nextCursor };
-}
-
-async function purgeExpiredSnapshots(ctx: AppContext, now: number): Promise<void> {
-  if (now - (lastPurgeAt.get(ctx) ?? Number.NEGATIVE_INFINITY) < SNAPSHOT_PURGE_INTERVAL_MS) return;
+async function purgeExpiredChanges(ctx: AppContext, now: number): Promise<void> {
+  if (now - (lastPurgeAt.get(ctx) ?? Number.NEGATIVE_INFINITY) < PURGE_INTERVAL_MS) return;
   lastPurgeAt.set(ctx, now);
 
-  const purged = await ctx.store.devices.purgeListSnapshots(now - SNAPSHOT_TTL_MS);
-  if (purged > 0) ctx.logger.debug({ rows: purged }, 'expired device list snapshots purged');
+  const purged = await ctx.store.devices.purgeListSnapshots(now - SNAPSHOT_TTL_MS - CLOCK_MARGIN_MS);
+  if (purged > 0) ctx.logger.debug({ rows: purged }, 'expired device list changes purged');
 }

@@ -9,6 +9,7 @@ import * as locationHistory from './0006-location-history.js';
 import * as dhis2 from './0007-dhis2.js';
 import * as scopesAssignments from './0008-scopes-assignments.js';
 import * as enrolmentRulesRetention from './0009-enrolment-rules-retention.js';
+import * as deviceListIndexes from './0010-device-list-indexes.js';
 
 /** Migrations in order; names sort in application order and never change once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-dhis2': dhis2,
   '0008-scopes-assignments': scopesAssignments,
   '0009-enrolment-rules-retention': enrolmentRulesRetention,
+  '0010-device-list-indexes': deviceListIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {

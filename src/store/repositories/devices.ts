@@ -1,10 +1,11 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 
-import { dialectOf, type Db, type DialectName } from '../database.js';
+import type { Db } from '../database.js';
 import type { ContactState } from '../../domain/contact-state.js';
-import type { Database, DeviceRow, DeviceUpdate, NewDevice } from '../schema.js';
+import type { DeviceRow, DeviceUpdate, NewDevice } from '../schema.js';
 import { deviceInScope, type DeviceScopeFilter } from '../device-scope-filter.js';
-import { containsInsensitive, lastPerKey } from '../sql-helpers.js';
+import { lastPerKey } from '../sql-helpers.js';
+import { listDevicePage, type DeviceListPageOptions, type DeviceListPageRow } from './device-list-queries.js';
 
 /** A device row with the name of its policy and, in lists, its health worker's DHIS2 username. */
 export type DeviceListRow = DeviceRow & { policy_name: string | null; dhis2_username?: string | null };
@@ -45,6 +46,10 @@ export interface FleetCounts {
   neverContacted: number;
   enrolledSince: number;
 }
+
+// Opening the change log extends its window this far past what the list
+// needs, so the first pages of the next five minutes write nothing.
+const CHANGE_LOG_EXTENSION_MS = 5 * 60_000;
 
 /** Device records: identity, inventory and installed app versions. */
 export class DeviceRepository {
@@ -142,97 +147,69 @@ export class DeviceRepository {
     limit: number;
     filter?: DeviceListFilter;
   }): Promise<DeviceListRow[]> {
-    const column = `devices.${options.sort}` as const;
-    const comparison = options.order === 'asc' ? '>' : '<';
+    return listDevicePage(this.db, { ...options, asOfChange: null });
+  }
 
-    let query = this.db
-      .selectFrom('devices')
-      .leftJoin('policies', 'policies.id', 'devices.policy_id')
-      .leftJoin('dhis2_users', 'dhis2_users.id', 'devices.dhis2_user_id')
-      .selectAll('devices')
-      .select(['policies.name as policy_name', 'dhis2_users.username as dhis2_username']);
-    if (options.search !== null) query = query.where(matchesSearch(options.search, dialectOf(this.db)));
-    query = query.where(listFilterCondition(options.filter));
-
-    const after = options.after;
-    if (after !== null) {
-      query = query.where((eb) =>
-        eb.or([
-          eb(column, comparison, after.value),
-          eb.and([eb(column, '=', after.value), eb('devices.id', comparison, after.id)]),
-        ]),
-      );
-    }
-
-    return query.orderBy(column, options.order).orderBy('devices.id', options.order).limit(options.limit).execute();
+  /** Lists one page of the device list; see listDevicePage. */
+  async listPage(options: DeviceListPageOptions): Promise<DeviceListPageRow[]> {
+    return listDevicePage(this.db, options);
   }
 
   /**
-   * Stores the ordered ids of every matching device under `snapshotId`, in one
-   * INSERT … SELECT, and returns how many rows it stored. Devices without a
-   * value for the column come last in either order.
+   * Starts a list that reads devices as of now: makes the change log record
+   * updates until at least `openUntil` (ms), and returns the log's current
+   * position.
    */
-  async createListSnapshot(options: {
-    snapshotId: string;
-    sort: ChangingSortColumn;
-    order: SortOrder;
-    search: string | null;
-    now: number;
-    filter?: DeviceListFilter;
-  }): Promise<number> {
-    const column = sql.ref(`devices.${options.sort}`);
-    // Only 'asc' or 'desc' reach sql.raw; both come from the typed option.
-    const direction = sql.raw(options.order === 'asc' ? 'asc' : 'desc');
-    const ordering = sql`(${column} is null), ${column} ${direction}, ${sql.ref('devices.id')} ${direction}`;
+  async openChangeLog(openUntil: number): Promise<number> {
+    const activity = await this.db.selectFrom('device_list_activity').select('open_until').where('id', '=', 1).executeTakeFirst();
+    if (activity === undefined || activity.open_until < openUntil) {
+      const extended = openUntil + CHANGE_LOG_EXTENSION_MS;
+      await this.db
+        .insertInto('device_list_activity')
+        .values({ id: 1, open_until: extended })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ open_until: extended }))
+        .execute();
+    }
 
-    let rows = this.db
-      .selectFrom('devices')
-      .select([
-        sql<string>`${options.snapshotId}`.as('snapshot_id'),
-        sql<number>`row_number() over (order by ${ordering})`.as('position'),
-        'devices.id as device_pk',
-        sql<number>`${options.now}`.as('created_at'),
-      ]);
-    if (options.search !== null) rows = rows.where(matchesSearch(options.search, dialectOf(this.db)));
-    rows = rows.where(listFilterCondition(options.filter));
-
-    const result = await this.db
-      .insertInto('list_snapshot_rows')
-      .columns(['snapshot_id', 'position', 'device_pk', 'created_at'])
-      .expression(rows)
+    // Read after the activity row is stored, so every later update is logged above this position.
+    // NOTE: on PostgreSQL, an update whose trigger ran before the activity row
+    // committed, or a change row with a lower sequence number that commits
+    // after this read, escapes the list's position. Both need a device report
+    // within the same milliseconds as a first page; SQLite runs one at a time.
+    const row = await this.db
+      .selectFrom('device_sort_changes')
+      .select((eb) => eb.fn.max('seq').as('seq'))
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0);
+    return Number(row?.seq ?? 0);
   }
 
-  /** Reads the devices of a snapshot after a position; devices deleted since are left out. */
-  async listSnapshotPage(
-    snapshotId: string,
-    afterPosition: number,
-    limit: number,
-    scope: DeviceScopeFilter = null,
-  ): Promise<Array<DeviceListRow & { position: number }>> {
-    return this.db
-      .selectFrom('list_snapshot_rows')
-      .innerJoin('devices', 'devices.id', 'list_snapshot_rows.device_pk')
-      .leftJoin('policies', 'policies.id', 'devices.policy_id')
-      .leftJoin('dhis2_users', 'dhis2_users.id', 'devices.dhis2_user_id')
-      .selectAll('devices')
-      .select(['policies.name as policy_name', 'dhis2_users.username as dhis2_username', 'list_snapshot_rows.position'])
-      .where('list_snapshot_rows.snapshot_id', '=', snapshotId)
-      .where('list_snapshot_rows.position', '>', afterPosition)
-      .where(deviceInScope(scope))
-      .orderBy('list_snapshot_rows.position')
-      .limit(limit)
-      .execute();
-  }
-
-  async deleteListSnapshot(snapshotId: string): Promise<void> {
-    await this.db.deleteFrom('list_snapshot_rows').where('snapshot_id', '=', snapshotId).execute();
-  }
-
-  /** Deletes snapshot rows created before `createdBefore`; returns how many it deleted. */
+  /**
+   * Deletes device-list state from before `createdBefore` (ms): change-log
+   * rows, and snapshot rows that Outpost versions before the change log
+   * stored. Returns how many rows it deleted.
+   */
   async purgeListSnapshots(createdBefore: number): Promise<number> {
-    const result = await this.db.deleteFrom('list_snapshot_rows').where('created_at', '<', createdBefore).executeTakeFirst();
+    const snapshots = await this.db.deleteFrom('list_snapshot_rows').where('created_at', '<', createdBefore).executeTakeFirst();
+    return Number(snapshots.numDeletedRows) + (await this.purgeChangeLog(createdBefore));
+  }
+
+  /**
+   * Deletes change-log rows recorded before `recordedBefore` (ms) and
+   * returns how many it deleted. Rows are logged in time order, so this
+   * reads only the rows it deletes and the first one it keeps.
+   */
+  async purgeChangeLog(recordedBefore: number): Promise<number> {
+    const firstKept = await this.db
+      .selectFrom('device_sort_changes')
+      .select('seq')
+      .where('recorded_at', '>=', recordedBefore)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+
+    let query = this.db.deleteFrom('device_sort_changes');
+    if (firstKept !== undefined) query = query.where('seq', '<', firstKept.seq);
+    const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
@@ -300,45 +277,4 @@ export class DeviceRepository {
     if (keepPackages.length > 0) query = query.where('package_name', 'not in', keepPackages);
     await query.execute();
   }
-}
-
-/** Builds the WHERE condition of a list filter; no filter lets every device through. */
-function listFilterCondition(filter: DeviceListFilter | undefined) {
-  return (eb: ExpressionBuilder<Database, 'devices'>) => {
-    if (filter === undefined) return eb.and([]);
-
-    const conditions = [deviceInScope(filter.scope)];
-    if (filter.subtree !== undefined && filter.subtree !== null) conditions.push(deviceInScope(filter.subtree));
-    if (filter.dhis2UserId !== undefined && filter.dhis2UserId !== null) conditions.push(eb('devices.dhis2_user_id', '=', filter.dhis2UserId));
-    if (filter.contact) conditions.push(matchesContactState(filter.contact)(eb));
-    return eb.and(conditions);
-  };
-}
-
-/**
- * Matches devices whose device id, serial, IMEI or model contains `search`,
- * ignoring case. LIKE wildcards in the search text match only themselves.
- */
-function matchesSearch(search: string, dialect: DialectName) {
-  const columns = ['devices.device_id', 'devices.serial', 'devices.imei', 'devices.model'] as const;
-
-  return (eb: ExpressionBuilder<Database, 'devices'>) =>
-    eb.or(columns.map((column) => containsInsensitive(eb, dialect, column, search)));
-}
-
-function matchesContactState(filter: ContactStateFilter) {
-  const column = 'devices.last_contact_at' as const;
-
-  return (eb: ExpressionBuilder<Database, 'devices'>) => {
-    switch (filter.state) {
-      case 'never':
-        return eb(column, 'is', null);
-      case 'online':
-        return eb(column, '>=', filter.onlineSince);
-      case 'late':
-        return eb.and([eb(column, '<', filter.onlineSince), eb(column, '>=', filter.lateSince)]);
-      case 'offline':
-        return eb(column, '<', filter.lateSince);
-    }
-  };
 }
