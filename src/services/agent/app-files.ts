@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.js';
 
 /** A stored app file, as the download route serves it. */
 export interface AppFile {
+  appVersionId: string;
   path: string;
   size: number;
   /** Hex SHA-256 of the file, recorded at upload. */
@@ -39,6 +40,7 @@ export async function findAppFile(ctx: AppContext, appVersionId: string, fileNam
   }
 
   return {
+    appVersionId: version.id,
     path,
     size,
     sha256: version.file_sha256,
