@@ -1,7 +1,7 @@
 // Benchmark d: latency of one device-list page of the admin API, filtered
 // and sorted, over a large seeded fleet, as the console requests it.
 
-import { deviceIdOf, imeiOf, modelOf, serialOf } from './lib/fleet-shape.js';
+import { DEVICE_ID_PREFIX, deviceIdOf, imeiOf, modelOf, serialOf } from './lib/fleet-shape.js';
 import { BENCH_ADMIN_PASSWORD, startOutpost, type OutpostChild } from './lib/outpost-child.js';
 import type { RunContext } from './lib/run-context.js';
 import type { SeedOptions } from './lib/seed.js';
@@ -89,6 +89,8 @@ async function listShapes(admin: ApiSession, operator: ApiSession, district: str
   // An IMEI without its last digit, as a manager reading it off a box might type: 10 devices.
   const imeiPrefix = imeiOf(Math.min(54321, options.fleet.devices)).slice(0, -1);
   const serial = serialOf(Math.min(77777, options.fleet.devices));
+  // The number word of a device id without its last two digits, as "0001" of bench-000123: 100 devices.
+  const idWord = idPrefix.slice(DEVICE_ID_PREFIX.length);
   const byContact = 'sort=lastContact&order=desc';
   const inDistrict = (item: Item) => item.orgUnitId === district;
   const any = () => true;
@@ -107,6 +109,9 @@ async function listShapes(admin: ApiSession, operator: ApiSession, district: str
     shape('first page, by last contact', `search=${encodeURIComponent(model)}&${byContact}`, (item) => item.model === model),
     shape('first page, by device id', `search=${encodeURIComponent(model)}&sort=deviceId&order=asc`, (item) => item.model === model),
     shape('device id prefix', `search=${idPrefix}&${byContact}`, (item) => item.deviceId.startsWith(idPrefix)),
+    shape('word inside device id', `search=${idWord}&${byContact}`, (item) => item.deviceId.slice(DEVICE_ID_PREFIX.length).startsWith(idWord)),
+    // "0" starts the number word of every device id below 1,000,000, so the whole fleet matches.
+    shape('word inside every device id', `search=0&${byContact}`, any),
     shape('IMEI prefix', `search=${imeiPrefix}&${byContact}`, (item) => item.imei?.startsWith(imeiPrefix) === true),
     shape('whole serial', `search=${serial}&${byContact}`, (item) => item.serial === serial),
     shape('contact state online', `contactState=online&${byContact}`, (item) => item.status === 'online'),

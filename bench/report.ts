@@ -6,9 +6,11 @@ import type { MachineInfo } from './lib/machine.js';
 import { formatSpread, type Spread } from './lib/stats.js';
 import type { PushFanoutResult } from './push-fanout.js';
 import type { MqttFanoutResult } from './push-fanout-mqtt.js';
+import { renderSimulatorMemory, type SimulatorMemoryResult } from './simulator-memory.js';
 import type { SyncThroughputResult } from './sync-throughput.js';
 import { TARGETS, verdict } from './targets.js';
 import type { WireBytesResult } from './wire-bytes.js';
+import { renderWireMqtt } from './wire-report-mqtt.js';
 import { DAYS, type Category } from './wire-model.js';
 
 export interface BenchResults {
@@ -18,6 +20,7 @@ export interface BenchResults {
   wire?: WireBytesResult;
   list?: DeviceListResult;
   download?: ApkDownloadResult;
+  sim?: SimulatorMemoryResult;
 }
 
 export interface BenchRun {
@@ -59,9 +62,11 @@ export function renderReport(run: BenchRun): string {
   if (results.sync) parts.push(renderSync(results.sync));
   if (results.push || results.mqtt) parts.push(renderFanout(results.push, results.mqtt));
   if (results.wire) parts.push(renderWire(results.wire));
+  if (results.wire?.mqtt) parts.push(renderWireMqtt(results.wire));
   if (results.list) parts.push(renderList(results.list));
   if (results.download) parts.push(renderDownload(results.download));
   if (results.push) parts.push(renderPollMemory(results.push));
+  if (results.sim) parts.push(renderSimulatorMemory(results.sim));
   for (const [name, error] of Object.entries(run.errors)) parts.push(`**${name} failed:** ${error.split('\n')[0]}\n`);
   return parts.join('\n');
 }

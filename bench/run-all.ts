@@ -13,12 +13,13 @@ import { describeMachine } from './lib/machine.js';
 import { REPO_ROOT } from './lib/paths.js';
 import { RunContext } from './lib/run-context.js';
 import { runPushFanout } from './push-fanout.js';
+import { runSimulatorMemory } from './simulator-memory.js';
 import { runMqttFanout } from './push-fanout-mqtt.js';
 import { renderReport, type BenchResults, type BenchRun } from './report.js';
 import { runSyncThroughput } from './sync-throughput.js';
 import { runWireBytes } from './wire-bytes.js';
 
-const BENCHMARKS = ['sync', 'list', 'push', 'mqtt', 'download', 'wire'] as const;
+const BENCHMARKS = ['sync', 'list', 'push', 'mqtt', 'download', 'wire', 'sim'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const USAGE = `Usage: npm run bench -- [--smoke] [--only NAMES] [--repeats N] [--out FILE]
@@ -52,6 +53,8 @@ function plan(smoke: boolean, repeats: number) {
     download: { fileBytes: smoke ? 1_000_000 : 50_000_000, concurrentDownloads: smoke ? 4 : 100, repeats, wrkSeconds: smoke ? 1 : 10 },
     // The reference server holds polls 60 s; Outpost keeps its own default.
     wire: { outpostHoldSeconds: smoke ? 1 : null, referenceHoldSeconds: smoke ? 1 : 60 },
+    // Speed 60 runs an agent hour in a real minute, so device info goes out every 15 s while the fleet comes up.
+    sim: { agentCounts: smoke ? [50] : [2_000, 5_000], speed: 60, readyTimeoutMs: smoke ? 60_000 : 180_000 },
   };
 }
 
@@ -90,6 +93,7 @@ async function main(): Promise<number> {
     mqtt: async () => void (results.mqtt = await runMqttFanout(run, settings.mqtt)),
     download: async () => void (results.download = await runApkDownload(run, settings.download)),
     wire: async () => void (results.wire = await runWireBytes(run, settings.wire)),
+    sim: async () => void (results.sim = await runSimulatorMemory(run, settings.sim)),
   };
 
   try {

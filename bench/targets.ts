@@ -12,6 +12,8 @@ export const TARGETS = {
   fanoutMs: 2000,
   /** Outpost's bytes per idle phone per 30 days over the reference server's defaults. */
   wireRatio: 0.25,
+  /** The same ratio with the phone in MQTT push mode instead of long polling. */
+  wireMqttRatio: 0.1,
 } as const;
 
 /** Returns "met" or "not met" for a measured value against a bound. */

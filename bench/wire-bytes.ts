@@ -1,10 +1,12 @@
 // Benchmark c: bytes on the wire per idle phone per 30 days, measured at
 // the TCP socket under TLS, with session resumption. It compares Outpost's
 // defaults with the reference server's defaults, which Outpost emulates
-// with a 60-second poll hold and no compression.
+// with a 60-second poll hold and no compression. Outpost is also measured
+// in MQTT push mode (wire-bytes-mqtt.ts).
 
 import { gunzipSync, gzipSync } from 'node:zlib';
 
+import { AdminSession } from './lib/admin-session.js';
 import { AgentConnection, type Exchange, type WireBytes } from './lib/agent-connection.js';
 import { ACCEPT_GZIP_LINE, agentRequestText, deviceInfoTemplate, fillDeviceInfo, type AgentCall } from './lib/agent-requests.js';
 import { deviceIdOf, modelOf } from './lib/fleet-shape.js';
@@ -12,7 +14,18 @@ import { startOutpost, type OutpostChild } from './lib/outpost-child.js';
 import type { FleetCopy, RunContext } from './lib/run-context.js';
 import { createCertificateChain, SERVER_NAME, type CertificateChain } from './lib/tls-certificates.js';
 import { TlsTerminator } from './lib/tls-terminator.js';
-import { projectMonth, type MeasuredCosts, type MonthlyProjection } from './wire-model.js';
+import { DEFAULT_AGENT_SECRET } from '../simulator/agent-constants.js';
+import { measureMqttTransports, type ReceivedPush } from './wire-bytes-mqtt.js';
+import {
+  DAYS,
+  MQTT_AGENT,
+  projectMonth,
+  projectMqttMonth,
+  type MeasuredCosts,
+  type MonthlyProjection,
+  type MqttMeasuredCosts,
+  type MqttMonthlyProjection,
+} from './wire-model.js';
 
 export interface WireBytesOptions {
   /** Poll hold of the Outpost variant; null keeps Outpost's default. */
@@ -43,9 +56,27 @@ export interface VariantResult {
   monthWithoutResumption: MonthlyProjection;
 }
 
+/** Outpost in MQTT push mode: the broker connection plain (as the stock agent connects) and under TLS. */
+export interface MqttWireResult {
+  tcp: MqttMeasuredCosts;
+  tls: MqttMeasuredCosts;
+  /** True when the TLS reconnect resumed its session. */
+  tlsResumed: boolean;
+  push: ReceivedPush;
+  /** Months at the agent's default keep-alive and the assumed reconnects. */
+  month: Record<'tcp' | 'tls', MqttMonthlyProjection>;
+  /** The plain-TCP month in mqttWorker mode, whose keep-alive is fixed at 900 s. */
+  monthWorkerKeepAlive: MqttMonthlyProjection;
+  /** Months if the connection dropped once per keep-alive interval, as behind a short carrier NAT timeout. */
+  monthReconnectEachKeepAlive: Record<'tcp' | 'tls', MqttMonthlyProjection>;
+  /** MQTT-mode months over the reference defaults' month (long polling, 60 s hold). */
+  ratio: Record<'tcp' | 'tls', number>;
+}
+
 export interface WireBytesResult {
   outpost: VariantResult;
   reference: VariantResult;
+  mqtt: MqttWireResult;
   /** Outpost's month over the reference's, in total and by cause. */
   ratio: { total: number; longPolls: number; connections: number; agentRequests: number; outpostAnswers: number };
   compression: CompressionEstimate;
@@ -64,6 +95,7 @@ export interface CompressionEstimate {
 }
 
 const DEVICE_NUMBER = 1;
+const DAYS_SECONDS = DAYS * 24 * 3600;
 // "Content-Encoding: gzip" and "Vary: Accept-Encoding" header lines.
 const COMPRESSION_HEADER_BYTES = 'Content-Encoding: gzip\r\n'.length + 'Vary: Accept-Encoding\r\n'.length;
 const COMPRESSION_THRESHOLD_BYTES = 1024;
@@ -79,6 +111,12 @@ const COMPRESSION_THRESHOLD_BYTES = 1024;
  */
 const ACCEPT_GZIP_LINE_BYTES = `${ACCEPT_GZIP_LINE}\r\n`.length;
 const SIGNATURE_LINE_BYTES = `X-Response-Signature: ${'0'.repeat(40)}\r\n`.length;
+/**
+ * Outpost leaves the connection lines off its agent responses; Node sent
+ * them on every response before, and the emulated reference keeps them.
+ * 65 s is Outpost's keepAliveTimeout in src/app.ts.
+ */
+const CONNECTION_LINES_BYTES = 'Connection: keep-alive\r\nKeep-Alive: timeout=65\r\n'.length;
 // Margin over the hold before a poll without a response counts as failed.
 const POLL_TIMEOUT_MARGIN_MS = 30_000;
 
@@ -94,18 +132,28 @@ export async function runWireBytes(run: RunContext, options: WireBytesOptions): 
   // Strict-Transport-Security to its responses and https:// app URLs to
   // configurations, as in a deployment.
   const publicUrl = { BENCH_PUBLIC_URL: `https://${SERVER_NAME}` };
+  // Outpost runs its embedded broker too, for the MQTT half after the poll.
+  const broker = {
+    OUTPOST_MQTT_MODE: 'embedded',
+    OUTPOST_MQTT_HOST: '127.0.0.1',
+    OUTPOST_MQTT_PORT: '0',
+    OUTPOST_AGENT_SECRET: DEFAULT_AGENT_SECRET,
+  };
 
-  run.log('wire bytes: measuring both variants, each poll held for its full hold time');
-  const [outpost, reference] = await Promise.all([
-    measureVariant('outpost', await run.fleet(fleetShape), { ...holdSettings.outpost, ...publicUrl }, certificates),
+  run.log('wire bytes: measuring both variants, each poll held for its full hold time, then MQTT');
+  const [measured, reference] = await Promise.all([
+    measureVariant('outpost', await run.fleet(fleetShape), { ...holdSettings.outpost, ...publicUrl, ...broker }, certificates),
     measureVariant('reference', await run.fleet(fleetShape), { ...holdSettings.reference, ...publicUrl }, certificates),
   ]);
+  const { mqtt: mqttCosts, ...outpost } = measured;
+  if (!mqttCosts) throw new Error('The Outpost variant measured no MQTT connection.');
 
   const ratio = (pick: (month: MonthlyProjection) => number) => pick(outpost.month) / pick(reference.month);
   const compression = estimateCompression(outpost, reference);
   return {
     outpost,
     reference,
+    mqtt: summariseMqtt(mqttCosts, reference.month.total),
     ratio: {
       total: ratio((month) => month.total),
       longPolls: ratio((month) => month.byCategory.longPolls),
@@ -122,7 +170,7 @@ async function measureVariant(
   fleet: FleetCopy,
   env: Record<string, string>,
   certificates: CertificateChain,
-): Promise<VariantResult> {
+): Promise<VariantResult & { mqtt?: Awaited<ReturnType<typeof measureMqttTransports>> }> {
   let outpost: OutpostChild | null = null;
   let terminator: TlsTerminator | null = null;
   try {
@@ -154,6 +202,20 @@ async function measureVariant(
     }
     await close(pollConnection);
 
+    // After the poll, because the policy save that sends the MQTT push would also end a held poll.
+    const brokerPort = outpost.ready.mqttPort;
+    const mqtt =
+      brokerPort === null
+        ? undefined
+        : await measureMqttTransports({
+            brokerPort,
+            deviceId: deviceIdOf(DEVICE_NUMBER),
+            agentSecret: DEFAULT_AGENT_SECRET,
+            sendPush: await policySave(outpost.ready.url, fleet),
+            certificates,
+            http: httpCostsWithoutPoll(burst, first, second, secondClose),
+          });
+
     const costs: MeasuredCosts = {
       holdSeconds,
       fullHandshake: first.handshake,
@@ -166,6 +228,7 @@ async function measureVariant(
     };
     if (withoutGzip) addReferenceLines(costs);
     return {
+      mqtt,
       name,
       costs,
       repeatedCallsMatch: sameBytes(firstBurst, burst) && sameWireBytes(firstClose, secondClose),
@@ -226,6 +289,51 @@ function addReferenceLines(costs: MeasuredCosts): void {
     costs[event] = { ...costs[event], up: costs[event].up + ACCEPT_GZIP_LINE_BYTES };
   }
   costs.deviceInfo = { ...costs.deviceInfo, down: costs.deviceInfo.down + SIGNATURE_LINE_BYTES };
+  for (const event of ['config', 'logRules', 'deviceInfo', 'poll'] as const) {
+    costs[event] = { ...costs[event], down: costs[event].down + CONNECTION_LINES_BYTES };
+  }
+}
+
+/** Returns the HTTP costs of MQTT mode: the long-poll measurement's, without the poll. */
+function httpCostsWithoutPoll(burst: Burst, first: AgentConnection, second: AgentConnection, close: WireBytes): MeasuredCosts {
+  return {
+    holdSeconds: 0,
+    fullHandshake: first.handshake,
+    resumedHandshake: second.handshake,
+    close,
+    config: bytesOf(burst.config),
+    logRules: bytesOf(burst.logRules),
+    deviceInfo: bytesOf(burst.deviceInfo),
+    poll: { up: 0, down: 0 },
+  };
+}
+
+/** Returns a function that saves the fleet's policy in the console, which sends configUpdated to its devices. */
+async function policySave(outpostUrl: string, fleet: FleetCopy): Promise<() => Promise<void>> {
+  const policyId = fleet.policyIds[0];
+  if (!policyId) throw new Error('The seeded fleet has no policy.');
+  const session = await AdminSession.signIn(outpostUrl);
+  return () => session.changePolicy(policyId);
+}
+
+function summariseMqtt(measured: Awaited<ReturnType<typeof measureMqttTransports>>, referenceTotal: number): MqttWireResult {
+  const { tcp, tls } = measured;
+  const messageType = (JSON.parse(tcp.push.payload) as { messageType?: string }).messageType;
+  if (messageType !== 'configUpdated' || tcp.push.qos !== 2) {
+    throw new Error(`The MQTT push was ${tcp.push.payload} at QoS ${tcp.push.qos}, expected configUpdated at QoS 2.`);
+  }
+  const month = { tcp: projectMqttMonth(tcp.costs), tls: projectMqttMonth(tls.costs) };
+  const dropsEachKeepAlive = (costs: MqttMeasuredCosts) => projectMqttMonth(costs, Math.floor((DAYS_SECONDS) / costs.keepAliveSeconds));
+  return {
+    tcp: tcp.costs,
+    tls: tls.costs,
+    tlsResumed: tls.resumed,
+    push: tcp.push,
+    month,
+    monthWorkerKeepAlive: projectMqttMonth({ ...tcp.costs, keepAliveSeconds: MQTT_AGENT.workerKeepAliveSeconds }),
+    monthReconnectEachKeepAlive: { tcp: dropsEachKeepAlive(tcp.costs), tls: dropsEachKeepAlive(tls.costs) },
+    ratio: { tcp: month.tcp.total / referenceTotal, tls: month.tls.total / referenceTotal },
+  };
 }
 
 function bytesOf(exchange: Exchange): WireBytes {

@@ -124,3 +124,142 @@ export function projectMonth(costs: MeasuredCosts, resumption = true): MonthlyPr
   const down = lines.reduce((sum, line) => sum + line.total.down, 0);
   return { holdSeconds: costs.holdSeconds, lines, byCategory, total: up + down, up, down };
 }
+
+/**
+ * The agent's MQTT behaviour (Paho mqttv3 1.2.0 in the open-source agent).
+ * In mqttAlarm mode the keep-alive is the configuration's keepaliveTime,
+ * which Outpost sets to 300 s by default; mqttWorker mode uses a fixed
+ * 900 s. An idle client sends one PINGREQ per keep-alive interval. After a
+ * lost connection the agent reconnects and subscribes again.
+ */
+export const MQTT_AGENT = {
+  keepAliveSeconds: 300,
+  workerKeepAliveSeconds: 900,
+  // NOTE: how often a phone's broker connection drops depends on the mobile
+  // network (carrier NAT timeouts, cell changes). One drop a day is an
+  // assumption; the report also gives the month with one per keep-alive.
+  reconnectsPerDay: 1,
+} as const;
+
+/** Bytes of each MQTT-mode event: the broker connection, plus the HTTP calls the agent still makes. */
+export interface MqttMeasuredCosts {
+  transport: 'tcp' | 'tls';
+  keepAliveSeconds: number;
+  /** The HTTP events of the long-poll measurement; its poll is not used in MQTT mode. */
+  http: MeasuredCosts;
+  /** TLS handshakes of the broker connection, zero over plain TCP. */
+  mqttFullHandshake: WireBytes;
+  mqttResumedHandshake: WireBytes;
+  /** CONNECT, CONNACK, SUBSCRIBE and SUBACK of the first connection, with no stored session. */
+  mqttConnect: WireBytes;
+  /** The same on a reconnect, when the broker has kept the session. */
+  mqttReconnect: WireBytes;
+  /** PINGREQ and PINGRESP. */
+  mqttPing: WireBytes;
+  /** A configUpdated PUBLISH at QoS 2 with PUBREC, PUBREL and PUBCOMP. */
+  mqttMessage: WireBytes;
+}
+
+export type MqttEvent =
+  | 'config'
+  | 'logRules'
+  | 'deviceInfo'
+  | 'fullHandshake'
+  | 'resumedHandshake'
+  | 'close'
+  | 'mqttFullHandshake'
+  | 'mqttResumedHandshake'
+  | 'mqttConnect'
+  | 'mqttReconnect'
+  | 'mqttPing'
+  | 'mqttMessage';
+
+export type MqttCategory = 'agentRequests' | 'outpostAnswers' | 'connections' | 'mqtt';
+
+export interface MqttProjectionLine {
+  event: MqttEvent;
+  count: number;
+  perEvent: WireBytes;
+  total: WireBytes;
+}
+
+export interface MqttMonthlyProjection {
+  transport: MqttMeasuredCosts['transport'];
+  keepAliveSeconds: number;
+  reconnects: number;
+  lines: MqttProjectionLine[];
+  /** Bytes by cause; they add up to `total`. */
+  byCategory: Record<MqttCategory, number>;
+  total: number;
+  up: number;
+  down: number;
+}
+
+/**
+ * Counts each event of the period in MQTT mode. The HTTP cadence is the
+ * long-poll mode's without polls, so each 15-minute burst opens the only
+ * HTTP connection. An idle phone receives no push message.
+ */
+export function mqttEventCounts(keepAliveSeconds: number, reconnects = DAYS * MQTT_AGENT.reconnectsPerDay) {
+  const syncs = HOURS * AGENT_CADENCE.configSyncsPerHour;
+  const periodicReports = HOURS * AGENT_CADENCE.periodicReportsPerHour;
+  return {
+    syncs,
+    reports: syncs + periodicReports,
+    httpConnections: syncs + periodicReports,
+    reconnects,
+    pings: Math.floor(SECONDS / keepAliveSeconds),
+    messages: 0,
+  };
+}
+
+/**
+ * Projects MQTT-mode costs onto the period. `reconnects` defaults to the
+ * assumed one drop a day; every reconnect after the first connection
+ * resumes its TLS session.
+ */
+export function projectMqttMonth(costs: MqttMeasuredCosts, reconnects?: number): MqttMonthlyProjection {
+  const counts = mqttEventCounts(costs.keepAliveSeconds, reconnects);
+  const tls = costs.transport === 'tls';
+  const http = costs.http;
+  const events: Array<[MqttEvent, number, WireBytes, MqttCategory | null]> = [
+    ['config', counts.syncs, http.config, null],
+    ['logRules', counts.syncs, http.logRules, null],
+    ['deviceInfo', counts.reports, http.deviceInfo, null],
+    ['fullHandshake', CONNECTION_MODEL.fullHandshakes, http.fullHandshake, 'connections'],
+    ['resumedHandshake', counts.httpConnections - CONNECTION_MODEL.fullHandshakes, http.resumedHandshake, 'connections'],
+    ['close', counts.httpConnections, http.close, 'connections'],
+    ['mqttFullHandshake', tls ? 1 : 0, costs.mqttFullHandshake, 'mqtt'],
+    ['mqttResumedHandshake', tls ? counts.reconnects : 0, costs.mqttResumedHandshake, 'mqtt'],
+    ['mqttConnect', 1, costs.mqttConnect, 'mqtt'],
+    ['mqttReconnect', counts.reconnects, costs.mqttReconnect, 'mqtt'],
+    ['mqttPing', counts.pings, costs.mqttPing, 'mqtt'],
+    ['mqttMessage', counts.messages, costs.mqttMessage, 'mqtt'],
+  ];
+
+  const byCategory: Record<MqttCategory, number> = { agentRequests: 0, outpostAnswers: 0, connections: 0, mqtt: 0 };
+  const lines = events.map(([event, count, perEvent, category]) => {
+    const total = { up: perEvent.up * count, down: perEvent.down * count };
+    if (category === null) {
+      // A request is the agent's; its response is Outpost's.
+      byCategory.agentRequests += total.up;
+      byCategory.outpostAnswers += total.down;
+    } else {
+      byCategory[category] += total.up + total.down;
+    }
+    return { event, count, perEvent, total };
+  });
+
+  const up = lines.reduce((sum, line) => sum + line.total.up, 0);
+  const down = lines.reduce((sum, line) => sum + line.total.down, 0);
+  return {
+    transport: costs.transport,
+    keepAliveSeconds: costs.keepAliveSeconds,
+    reconnects: counts.reconnects,
+    lines,
+    byCategory,
+    total: up + down,
+    up,
+    down,
+  };
+}

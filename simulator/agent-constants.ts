@@ -65,5 +65,11 @@ export const MQTT_WORKER_KEEPALIVE_SECONDS = 900;
 export const MQTT_MIN_KEEPALIVE_SECONDS = 30;
 export const MQTT_DEFAULT_KEEPALIVE_SECONDS = 300;
 
+/**
+ * Time the MQTT client waits for CONNACK. The agent sets no connection
+ * timeout, so Paho mqttv3's MqttConnectOptions default of 30 s applies.
+ */
+export const MQTT_CONNECT_TIMEOUT_MS = 30 * SECOND;
+
 /** Pause before the next MQTT connect after one failed. */
 export const MQTT_RECONNECT_AFTER_FAILURE_MS = 900 * SECOND;

@@ -62,6 +62,14 @@ export class SimulatedAgent implements AgentView {
     return this.mqtt.connected;
   }
 
+  /**
+   * Whether the agent can receive a push now: a long poll is in flight, or
+   * the broker granted the MQTT subscription to its topic.
+   */
+  get listening(): boolean {
+    return this.push.waiting || this.mqtt.subscribed;
+  }
+
   get enrolled(): boolean {
     return this.device.config !== null;
   }

@@ -63,6 +63,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   if (!Number.isInteger(options.count) || options.count < 1) {
     throw new Error(`Invalid agent count ${options.count}: expected a whole number of at least 1.`);
   }
+  if (options.maxConnections !== undefined && (!Number.isInteger(options.maxConnections) || options.maxConnections < 1)) {
+    throw new Error(`Invalid maxConnections ${options.maxConnections}: expected a whole number of at least 1.`);
+  }
+  if (options.rampMs !== undefined && (!Number.isFinite(options.rampMs) || options.rampMs < 0)) {
+    throw new Error(`Invalid rampMs ${options.rampMs}: expected a number of milliseconds of 0 or more.`);
+  }
   const clock = new SimClock(options.speed);
   const seed = options.seed ?? randomInt(2 ** 31);
   const settings = parseProvisioningJson(options.qr, DEFAULT_AGENT_PACKAGE);

@@ -2,6 +2,7 @@ import { connect, type MqttClient } from 'mqtt';
 
 import {
   DEFAULT_MQTT_PORT,
+  MQTT_CONNECT_TIMEOUT_MS,
   MQTT_DEFAULT_KEEPALIVE_SECONDS,
   MQTT_MIN_KEEPALIVE_SECONDS,
   MQTT_RECONNECT_AFTER_FAILURE_MS,
@@ -14,6 +15,25 @@ import type { AgentCounters } from './stats.js';
 
 /** The MQTT user name every agent sends; it is also the prefix of the hashed password. */
 const MQTT_USERNAME = 'hmdm';
+/** SUBACK return code of a rejected subscription in MQTT 3.1.1. */
+const SUBACK_FAILURE = 128;
+
+// mqtt.js creates a `debug` logger per client unless given one, which costs
+// about 1 KiB of heap each. The simulator never reads that output, so all
+// clients share this no-op.
+const silentLog = (): void => undefined;
+
+// Every agent of a build sends the same password, so one string serves them all.
+const passwordsBySecret = new Map<string, string>();
+
+function mqttPasswordOf(secret: string): string {
+  let password = passwordsBySecret.get(secret);
+  if (password === undefined) {
+    password = sha1Upper(MQTT_USERNAME + secret);
+    passwordsBySecret.set(secret, password);
+  }
+  return password;
+}
 
 export type MqttMode = 'mqttWorker' | 'mqttAlarm';
 
@@ -27,6 +47,8 @@ export class MqttListener {
   private client: MqttClient | null = null;
   private keepaliveSeconds = 0;
   private closedOnPurpose = false;
+  /** Whether the broker granted the subscription to the device topic on the current connection. */
+  subscribed = false;
 
   constructor(
     private readonly env: FleetEnvironment,
@@ -66,6 +88,7 @@ export class MqttListener {
     if (!client) return;
     this.client = null;
     this.closedOnPurpose = true;
+    this.subscribed = false;
     client.end(true);
   }
 
@@ -79,27 +102,38 @@ export class MqttListener {
       clean: false,
       protocolVersion: 4,
       username: MQTT_USERNAME,
-      password: sha1Upper(MQTT_USERNAME + this.env.secret),
+      password: mqttPasswordOf(this.env.secret),
       keepalive: this.keepaliveSeconds,
+      // The 'connect' handler below subscribes after every connect, as the
+      // agent does, so mqtt.js must not send a second SUBSCRIBE of its own.
+      resubscribe: false,
+      log: silentLog,
       // Paho reconnects quickly after a lost connection; after a refused
       // connect the agent waits 15 minutes, which the 'error' handler applies.
       reconnectPeriod: 1_000,
-      connectTimeout: 10_000,
+      connectTimeout: MQTT_CONNECT_TIMEOUT_MS,
     });
     this.closedOnPurpose = false;
     this.client = client;
 
     client.on('connect', () => {
       this.counters.mqttConnects += 1;
-      client.subscribe(this.device.deviceId, { qos: 2 }, (error) => {
-        if (error) this.counters.networkErrors += 1;
+      client.subscribe(this.device.deviceId, { qos: 2 }, (error, granted) => {
+        // A SUBACK return code of 128 (0x80) means the broker rejected the topic.
+        const rejected = granted?.some((grant) => grant.qos === SUBACK_FAILURE) ?? false;
+        if (error || rejected) this.counters.networkErrors += 1;
+        else if (this.client === client) this.subscribed = true;
       });
+    });
+    client.on('close', () => {
+      if (this.client === client) this.subscribed = false;
     });
     client.on('message', (_topic, payload) => this.receive(payload));
     client.on('error', () => {
       this.counters.networkErrors += 1;
       if (this.client !== client || this.closedOnPurpose) return;
-      // A refused login: stop retrying at once, as the agent does, and try again later.
+      // A failed connect (refused login, CONNACK timeout, lost socket): stop
+      // retrying at once and try again after 900 s, as the agent does.
       client.end(true);
       this.client = null;
       void this.env.clock.sleep(MQTT_RECONNECT_AFTER_FAILURE_MS, this.lifetime).then((slept) => {

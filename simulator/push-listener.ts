@@ -17,6 +17,8 @@ export interface PushHandlers {
 export class PushListener {
   /** Boot session of the running loop, or null when none should run. */
   private session: AbortController | null = null;
+  /** Whether a long poll is sent and its response has not arrived yet. */
+  waiting = false;
 
   constructor(
     private readonly env: FleetEnvironment,
@@ -50,8 +52,10 @@ export class PushListener {
 
   /** Sends one poll, handles its messages and returns the pause before the next one. */
   private async pollOnce(signal: AbortSignal): Promise<number> {
+    this.waiting = true;
     try {
       const result = await longPoll(this.env, this.device.deviceId, signal);
+      this.waiting = false;
       this.counters.polls += 1;
 
       switch (result.kind) {
@@ -67,6 +71,7 @@ export class PushListener {
           return POLL_PAUSE_AFTER_ERROR_MS;
       }
     } catch {
+      this.waiting = false;
       if (!signal.aborted) this.counters.networkErrors += 1;
       return POLL_PAUSE_AFTER_ERROR_MS;
     }

@@ -37,6 +37,19 @@ export class AdminSession {
     return { status: response.status, body: await response.json() };
   }
 
+  /** Sends a POST with a JSON body and returns the parsed body; any status but 200 or 201 throws. */
+  async post<Body>(path: string, body: unknown): Promise<Body> {
+    const response = await fetch(`${this.apiBase}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: this.cookie, 'x-csrf-token': this.csrfToken },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 200 && response.status !== 201) {
+      throw new Error(`POST ${path} failed with HTTP ${response.status}: ${await response.text()}`);
+    }
+    return (await response.json()) as Body;
+  }
+
   /** Headers of a signed-in GET, for load generators that send their own requests. */
   readHeaders(): Record<string, string> {
     return { cookie: this.cookie };

@@ -146,10 +146,18 @@ async function seedDevices(db: Db, count: number, policyIds: string[], orgUnitId
   return pks;
 }
 
+// One phone in ten offline, as in a field programme where some phones are
+// switched off or out of coverage. Three hours is past the default offline
+// threshold of two hours, so the list's offline filter has devices to find.
+const OFFLINE_EVERY = 10;
+const OFFLINE_FOR_MS = 3 * 60 * 60_000;
+
 function deviceRow(n: number, pk: string, template: string, policyIds: string[], orgUnitIds: string[], now: number): NewDevice {
   const hardware = modelOf(n);
-  // Spread the last contacts over one report interval, as a live fleet's are.
-  const lastContact = now - (n % REPORT_INTERVAL_MS);
+  // Spread the last contacts over one report interval, as a live fleet's
+  // are, except one device in OFFLINE_EVERY, which went quiet hours ago.
+  const quietFor = n % OFFLINE_EVERY === OFFLINE_EVERY - 1 ? OFFLINE_FOR_MS : 0;
+  const lastContact = now - quietFor - (n % REPORT_INTERVAL_MS);
   const deviceId = deviceIdOf(n);
   return {
     id: pk,

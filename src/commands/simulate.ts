@@ -16,7 +16,12 @@ interface SimulateFlags {
   secret?: string;
   duration?: number;
   statusInterval: number;
+  ramp?: number;
+  maxConnections?: number;
+  mqttPort?: number;
 }
+
+const MAX_TCP_PORT = 65_535;
 
 export function registerSimulateCommand(program: Command): void {
   program
@@ -30,6 +35,13 @@ export function registerSimulateCommand(program: Command): void {
     .option('--secret <text>', 'request-signature secret compiled into the agent (default: the open-source build\'s)')
     .option('--duration <seconds>', 'stop after this many real seconds (default: run until interrupted)', positiveNumber)
     .option('--status-interval <seconds>', 'seconds between status lines', positiveNumber, STATUS_INTERVAL_SECONDS)
+    .option(
+      '--ramp <seconds>',
+      'real seconds over which agent starts are spread, 0 for all at once (default: 0.01 per agent, at most 10)',
+      nonNegativeNumber,
+    )
+    .option('--max-connections <n>', 'sockets for requests other than long polls (default: 32)', positiveInteger)
+    .option('--mqtt-port <port>', "MQTT broker port on the server's host, for agents on MQTT push (default: 31000)", tcpPort)
     .action(async (flags: SimulateFlags) => {
       const qr = await readQrFile(flags.qr);
       const fleet = await startFleet({
@@ -39,6 +51,9 @@ export function registerSimulateCommand(program: Command): void {
         serverUrl: flags.server,
         seed: flags.seed,
         secret: flags.secret,
+        ...(flags.ramp === undefined ? {} : { rampMs: flags.ramp * 1000 }),
+        ...(flags.maxConnections === undefined ? {} : { maxConnections: flags.maxConnections }),
+        ...(flags.mqttPort === undefined ? {} : { mqttPort: flags.mqttPort }),
       });
       process.stdout.write(`Started ${flags.count} agents at speed ${flags.speed} with seed ${fleet.seed}.\n`);
       await runUntilStopped(fleet, flags.statusInterval, flags.duration);
@@ -90,6 +105,22 @@ function seedNumber(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 2 ** 32 - 1) {
     throw new InvalidArgumentError(`expected a whole number from 0 to 4294967295, got "${value}".`);
+  }
+  return parsed;
+}
+
+function nonNegativeNumber(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) {
+    throw new InvalidArgumentError(`expected a number of 0 or more, got "${value}".`);
+  }
+  return parsed;
+}
+
+function tcpPort(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_TCP_PORT) {
+    throw new InvalidArgumentError(`expected a TCP port from 1 to ${MAX_TCP_PORT}, got "${value}".`);
   }
   return parsed;
 }

@@ -40,20 +40,50 @@ describe('device list and detail', () => {
     expect(response.body).toEqual({ total: 4, online: 2, late: 0, offline: 1, neverContacted: 1, enrolledToday: 3 });
   });
 
-  it('search matches the start of device id, serial, IMEI and model ignoring case', async () => {
-    const ids = async (search: string) =>
-      (await admin.get(`/v1/devices?search=${encodeURIComponent(search)}`)).body.items.map((item: { deviceId: string }) => item.deviceId);
+  const ids = async (search: string): Promise<string[]> => {
+    const response = await admin.get(`/v1/devices?search=${encodeURIComponent(search)}`);
+    expect(response.status).toBe(200);
+    return response.body.items.map((item: { deviceId: string }) => item.deviceId);
+  };
 
+  it('search matches the start of device id, serial, IMEI and model ignoring case', async () => {
     expect(await ids('GALAXY')).toEqual(['alpha', 'charlie']);
     expect(await ids('ser-002')).toEqual(['bravo']);
     expect(await ids('35693803')).toEqual(['alpha']);
     expect(await ids('BRA')).toEqual(['bravo']);
     expect(await ids('delta_100%')).toEqual(['delta_100%']);
-    // A part in the middle of a value does not match, and LIKE wildcards match only themselves.
+    expect(await ids('a14')).toEqual(['alpha']);
+    expect(await ids('100%')).toEqual(['delta_100%']);
+    // The middle of a word does not match, and LIKE wildcards match only themselves.
     expect(await ids('rav')).toEqual([]);
-    expect(await ids('a14')).toEqual([]);
+    expect(await ids('14')).toEqual([]);
     expect(await ids('%')).toEqual([]);
     expect(await ids('delta_1000')).toEqual([]);
+  });
+
+  it('search matches the start of each word', async () => {
+    const kono = await insertDevice(server.ctx, { device_id: 'chw-kono-001', serial: 'UG0042', model: 'Itel A70' });
+    const kampala = await insertDevice(server.ctx, { device_id: 'UG-KAMPALA-0042', model: 'Tecno Spark_20' });
+    try {
+      expect(await ids('kono')).toEqual(['chw-kono-001']);
+      // Serial SER-001 of alpha has the word too.
+      expect(await ids('001')).toEqual(['alpha', 'chw-kono-001']);
+      expect(await ids('0042')).toEqual(['UG-KAMPALA-0042']);
+      expect(await ids('kampala')).toEqual(['UG-KAMPALA-0042']);
+      expect(await ids('spark')).toEqual(['UG-KAMPALA-0042', 'bravo']);
+      // Not the middle of a word, and not digits inside a longer run such as serial UG0042.
+      expect(await ids('ono')).toEqual([]);
+      expect(await ids('042')).toEqual([]);
+
+      await server.ctx.store.devices.update(kono, { model: 'Infinix Hot 12' });
+      expect(await ids('hot')).toEqual(['chw-kono-001']);
+      expect(await ids('a70')).toEqual([]);
+      expect(await ids('itel')).toEqual([]);
+    } finally {
+      await server.ctx.store.devices.deleteByPk(kono);
+      await server.ctx.store.devices.deleteByPk(kampala);
+    }
+    expect(await ids('kono')).toEqual([]);
   });
 
   it('sorts by battery with missing values last', async () => {
@@ -296,6 +326,11 @@ describe('device list pagination', () => {
     'sort=deviceId&order=asc',
     'sort=enrolledAt&order=desc',
     'sort=enrolledAt&order=asc',
+    // "0" starts the number word of every device id, device-000 to device-056.
+    'search=0&sort=lastContact&order=desc',
+    'search=0&sort=battery&order=asc',
+    'search=0&sort=deviceId&order=desc',
+    'search=0&sort=model&order=asc',
   ]) {
     it(`returns every device once: ${query}`, async () => {
       const seen = await pageWhileReporting(query);

@@ -1,9 +1,11 @@
 // Device-list pages (keyset paging, the change log, filters, search and the
 // SQLite plan choice) against SQLite and PostgreSQL (a server when
 // OUTPOST_TEST_DATABASE_URL is set, in-process PGlite otherwise).
+import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { migrateToLatest } from '../../src/store/database.js';
+import { dialectOf, migrateToLatest, type Db } from '../../src/store/database.js';
+import { migrationProvider } from '../../src/store/migrations/index.js';
 import type { ListSortColumn, SortValue } from '../../src/store/repositories/device-list-queries.js';
 import type { DeviceListFilter, SortOrder } from '../../src/store/repositories/devices.js';
 import type { NewDevice } from '../../src/store/schema.js';
@@ -78,6 +80,21 @@ const ONLINE_SINCE = NOW - 100 * MINUTE;
 const LATE_SINCE = NOW - 300 * MINUTE;
 const startsWith = (value: string | null, prefix: string) => value !== null && value.toLowerCase().startsWith(prefix.toLowerCase());
 
+/** A letter or digit as the search splits words: ASCII ones and every character above U+007F. */
+const isWordCharacter = (character: string | undefined) => character !== undefined && (/[A-Za-z0-9]/.test(character) || character.charCodeAt(0) > 127);
+
+/** Reference of the search: some value, from the start of one of its words (or its own start) on, starts with `search`. */
+function matchesWordStart(device: Pick<Seeded, 'device_id' | 'serial' | 'imei' | 'model'>, search: string): boolean {
+  return [device.device_id, device.serial, device.imei, device.model].some((value) => {
+    if (value === null) return false;
+    for (let i = 0; i < value.length; i += 1) {
+      const startsWord = i === 0 || (isWordCharacter(value[i]) && !isWordCharacter(value[i - 1]));
+      if (startsWord && startsWith(value.slice(i), search)) return true;
+    }
+    return false;
+  });
+}
+
 const FILTERS: FilterCase[] = [
   { name: 'none', search: null, filter: { scope: null }, matches: () => true },
   { name: 'search every device id', search: 'DEV-', filter: { scope: null }, matches: () => true },
@@ -85,6 +102,11 @@ const FILTERS: FilterCase[] = [
   { name: 'search a device-id prefix', search: 'dev-012', filter: { scope: null }, matches: (d) => d.device_id.startsWith('dev-012') },
   { name: 'search a serial', search: 'rb00042', filter: { scope: null }, matches: (d) => d.serial === 'RB00042' },
   { name: 'search an IMEI prefix', search: '35000000000', filter: { scope: null }, matches: (d) => d.imei.startsWith('35000000000') },
+  // 100 device ids (dev-00100 to dev-00199), read through the terms' index on SQLite.
+  { name: 'search a word inside device ids', search: '001', filter: { scope: null }, matches: (d) => matchesWordStart(d, '001') },
+  // Every device id, so SQLite walks the sort index and checks each device's terms.
+  { name: 'search a word inside every device id', search: '0', filter: { scope: null }, matches: (d) => matchesWordStart(d, '0') },
+  { name: 'search a word inside models', search: 'a055', filter: { scope: null }, matches: (d) => matchesWordStart(d, 'a055') },
   { name: 'org-unit subtree', search: null, filter: { scope: null, subtree: { paths: ['/root/district/'] } }, matches: (d) => d.org_unit_id !== 'other' },
   { name: 'scope of one clinic', search: null, filter: { scope: { paths: ['/root/district/clinic/'] } }, matches: (d) => d.org_unit_id === 'clinic' },
   { name: 'DHIS2 user', search: null, filter: { scope: null, dhis2UserId: 'worker-1' }, matches: (d) => d.dhis2_user_id === 'worker-1' },
@@ -101,6 +123,16 @@ const FILTERS: FilterCase[] = [
     matches: (d) => startsWith(d.model, 'sm-') && d.org_unit_id !== 'other' && contactStateOf(d.last_contact_at) === 'online',
   },
 ];
+
+/** Builds a device outside the seeded fleet, with the searched columns given. */
+function extraDevice(id: string, searched: Pick<NewDevice, 'device_id' | 'serial' | 'imei' | 'model'>, orgUnitId: string | null = 'clinic'): NewDevice {
+  return { id, ...searched, org_unit_id: orgUnitId, enrolled_at: NOW, enrolment_generation: 1, created_at: NOW, updated_at: NOW };
+}
+
+async function searchTermsOf(db: Db, pk: string): Promise<string[]> {
+  const result = await sql<{ term: string }>`select term from device_search_terms where device_pk = ${pk} order by term`.execute(db);
+  return result.rows.map((row) => row.term);
+}
 
 function contactStateOf(lastContact: number | null): string {
   if (lastContact === null) return 'never';
@@ -183,19 +215,21 @@ describe.each(DATABASE_BACKENDS)('device list pages on $name', (backend) => {
     return ids;
   }
 
-  it('search matches the start of device id, serial, IMEI or model', async () => {
-    const search = async (text: string) => {
-      const rows = await store.devices.listPageByStableKey({ sort: 'device_id', order: 'asc', search: text, after: null, limit: FLEET + 1 });
-      return rows.map((row) => row.device_id);
-    };
+  const search = async (text: string) => {
+    const rows = await store.devices.listPageByStableKey({ sort: 'device_id', order: 'asc', search: text, after: null, limit: FLEET + 100 });
+    return rows.map((row) => row.device_id);
+  };
 
+  it('search matches the start of device id, serial, IMEI or model', async () => {
     expect(await search('DEV-00042')).toEqual(['dev-00042']);
     expect(await search('rb0004')).toEqual(fleet.filter((d) => d.serial.startsWith('RB0004')).map((d) => d.device_id));
     expect(await search('350000000005460')).toEqual(['dev-00420']);
     expect((await search('nokia')).length).toBe(fleet.filter((d) => startsWith(d.model, 'nokia')).length);
-    // Only the start of a value matches, not a part in the middle.
-    expect(await search('00042')).toEqual([]);
-    expect(await search('A055F')).toEqual([]);
+    // A word inside a value matches from its start, but digits inside a longer run do not.
+    expect(await search('00042')).toEqual(['dev-00042']);
+    expect((await search('A055F')).length).toBe(fleet.filter((d) => d.model === 'SM-A055F').length);
+    expect(await search('B00042')).toEqual([]);
+    expect(await search('0000000005460')).toEqual([]);
     // LIKE wildcards match only themselves.
     expect((await search('tecno 100%_')).length).toBe(fleet.filter((d) => d.model === 'TECNO 100%_X').length);
     expect(await search('tecno 1000')).toEqual([]);
@@ -203,23 +237,70 @@ describe.each(DATABASE_BACKENDS)('device list pages on $name', (backend) => {
     expect(await search('%')).toEqual([]);
   });
 
+  it('search matches the start of each word', async () => {
+    const pk = 'words-1';
+    await store.devices.insert(extraDevice(pk, { device_id: 'chw-kono-001', serial: 'UG0042', imei: null, model: 'Tecno Spark_20' }));
+
+    const found = async (text: string) => (await search(text)).includes('chw-kono-001');
+    for (const text of ['kono', 'KONO', '001', 'chw', 'kono-00', 'spark', '20', 'spark_2', 'ug0042']) {
+      expect(await found(text), text).toBe(true);
+    }
+    // Only the start of a word matches: not its middle, and not digits inside a longer run.
+    for (const text of ['ono', 'hw', '01', 'park', '0042', 'kono 001']) {
+      expect(await found(text), text).toBe(false);
+    }
+    await store.devices.deleteByPk(pk);
+  });
+
+  it('search follows a changed model', async () => {
+    const pk = 'words-2';
+    await store.devices.insert(extraDevice(pk, { device_id: 'chw-bo-7', serial: null, imei: null, model: 'Itel A70' }));
+    const before = { itel: await search('itel'), a70: await search('a70') };
+
+    await store.devices.update(pk, { model: 'Infinix Hot 12' });
+
+    expect(before.itel).toContain('chw-bo-7');
+    expect(before.a70).toContain('chw-bo-7');
+    expect(await search('hot')).toContain('chw-bo-7');
+    expect(await search('itel')).not.toContain('chw-bo-7');
+    expect(await search('a70')).not.toContain('chw-bo-7');
+    expect(await search('bo')).toContain('chw-bo-7');
+    await store.devices.deleteByPk(pk);
+  });
+
+  it('deleted device leaves no search terms', async () => {
+    const pk = 'words-3';
+    await store.devices.insert(extraDevice(pk, { device_id: 'chw-moyamba-3', serial: 'R58M', imei: '356938035643809', model: 'Nokia C2' }));
+    const before = await searchTermsOf(store.db, pk);
+
+    await store.devices.deleteByPk(pk);
+
+    expect(before).toContain('moyamba-3');
+    expect(before).toContain('356938035643809');
+    expect(await searchTermsOf(store.db, pk)).toEqual([]);
+    expect(await search('moyamba')).toEqual([]);
+  });
+
   // On SQLite the district (1,600 devices) is read through its index and
-  // the search for every device id (2,400) by walking the sort index.
+  // the searches for every device id (2,400) by walking the sort index.
   const reporting: FilterCase[] = [
-    { name: 'district', search: null, filter: { scope: { paths: ['/root/district/'] } }, matches: () => true },
+    { name: 'district', search: null, filter: { scope: { paths: ['/root/district/'] } }, matches: (d) => d.org_unit_id !== 'other' },
     { name: 'every device id', search: 'dev-', filter: { scope: null }, matches: () => true },
+    { name: 'a word in every device id', search: '0', filter: { scope: null }, matches: () => true },
+    { name: 'a word in 100 device ids', search: '001', filter: { scope: null }, matches: (d) => matchesWordStart(d, '001') },
   ];
   for (const filterCase of reporting) for (const sort of SORTS) {
     for (const order of ['asc', 'desc'] as const) {
       it(`paging while devices report shows each once: ${filterCase.name}, ${sort} ${order}`, async () => {
         const before = await readAll(sort, order, filterCase, 1000, null);
+        expect(before).toHaveLength(fleet.filter((device) => filterCase.matches(device)).length);
         const asOfChange = CHANGING.has(sort) ? await store.devices.openChangeLog(Date.now() + MINUTE) : null;
         const seen: string[] = [];
         let after: { value: SortValue; id: string } | null = null;
         let round = 0;
 
         for (;;) {
-          const rows = await store.devices.listPage({ sort, order, search: null, filter: filterCase.filter, after, limit: 61, asOfChange });
+          const rows = await store.devices.listPage({ sort, order, search: filterCase.search, filter: filterCase.filter, after, limit: 61, asOfChange });
           seen.push(...rows.slice(0, 60).map((row) => row.id));
           const last = rows[59];
           if (rows.length <= 60 || !last) break;
@@ -244,6 +325,42 @@ describe.each(DATABASE_BACKENDS)('device list pages on $name', (backend) => {
       }, 60_000);
     }
   }
+
+  it('migration backfills terms and reverts', async () => {
+    const opened = await backend.open();
+    try {
+      const db = opened.db;
+      // On PostgreSQL the migrator looks for its table in the test's own schema only, as migrateToLatest does.
+      const schema = dialectOf(db) === 'postgres' ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name : undefined;
+      const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
+      const { error } = await migrator.migrateTo('0010-device-list-indexes');
+      expect(error).toBeUndefined();
+      // No org unit: this database has none.
+      await db.insertInto('devices').values(extraDevice('old-1', { device_id: 'chw-kono-001', serial: null, imei: null, model: 'Itel A70' }, null)).execute();
+      await db.insertInto('devices').values(extraDevice('old-2', { device_id: 'UG-KAMPALA-0042', serial: 'R58M', imei: null, model: null }, null)).execute();
+
+      await migrateToLatest(db);
+
+      const migrated = createStore(db);
+      const found = async (text: string) => {
+        const rows = await migrated.devices.listPageByStableKey({ sort: 'device_id', order: 'asc', search: text, after: null, limit: 10 });
+        return rows.map((row) => row.id);
+      };
+      expect(await searchTermsOf(db, 'old-1')).toEqual(['001', 'a70', 'chw-kono-001', 'itel a70', 'kono-001']);
+      expect(await searchTermsOf(db, 'old-2')).toEqual(['0042', 'kampala-0042', 'r58m', 'ug-kampala-0042']);
+      expect(await found('kono')).toEqual(['old-1']);
+      expect(await found('0042')).toEqual(['old-2']);
+      expect(await found('ono')).toEqual([]);
+
+      // Migrating down drops the terms table and keeps the devices.
+      const down = await migrator.migrateDown();
+      expect(down.error).toBeUndefined();
+      await expect(searchTermsOf(db, 'old-1')).rejects.toThrow();
+      expect(await db.selectFrom('devices').select('id').orderBy('id').execute()).toEqual([{ id: 'old-1' }, { id: 'old-2' }]);
+    } finally {
+      await opened.cleanup();
+    }
+  });
 
   it('change log window extends past the request', async () => {
     await store.db.deleteFrom('device_list_activity').execute();

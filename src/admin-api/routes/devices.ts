@@ -69,7 +69,7 @@ const DeviceDetailSchema = Type.Object({
 
 const DeviceListQuery = Type.Object(
   {
-    search: Type.Optional(Type.String({ maxLength: 100, description: 'Start of a device id, serial, IMEI or model, ignoring case: 3569 finds IMEI 356938035643809, 38035 does not.' })),
+    search: Type.Optional(Type.String({ maxLength: 100, description: 'Start of a device id, serial, IMEI or model, or of a word in one, ignoring case. Words split at any character that is not a letter or digit. kono finds chw-kono-001, ono does not.' })),
     contactState: Type.Optional(ContactStateSchema),
     sort: Type.Optional(Type.Union(DEVICE_SORTS.map((sort) => Type.Literal(sort)))),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),

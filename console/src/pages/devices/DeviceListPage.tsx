@@ -85,7 +85,7 @@ export function DeviceListPage() {
             dense
             type="search"
             inputWidth="320px"
-            placeholder={i18n.t('Device ID, serial, IMEI or model: type the start')}
+            placeholder={i18n.t('Device ID, serial, IMEI or model: start of a word')}
             value={searchText}
             onChange={({ value }) => setSearchText(value ?? '')}
             dataTest="device-search"
