@@ -84,17 +84,49 @@ export function sendEnvelope(
  */
 export function sendConfigEnvelope(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, envelope: Envelope) {
   const body = serialiseEnvelope(envelope);
+  const encoded = encodedConfigBody(ctx.config.agentSecret, body);
   reply
     .code(200)
     .header('content-type', 'application/json; charset=utf-8')
     .header('x-ip-address', request.ip)
-    .header('x-response-signature', responseSignature(ctx.config.agentSecret, body))
+    .header('x-response-signature', encoded.signature)
     .header('vary', 'accept-encoding');
 
-  if (Buffer.byteLength(body) >= GZIP_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
-    return reply.header('content-encoding', 'gzip').send(gzipSync(body));
+  if (encoded.bytes >= GZIP_MIN_BYTES && acceptsGzip(request.headers['accept-encoding'])) {
+    encoded.gzipped ??= gzipSync(body);
+    return reply.header('content-encoding', 'gzip').send(encoded.gzipped);
   }
   return reply.send(body);
+}
+
+/** Signature and gzip of one config body text, computed once for the devices that share the text. */
+interface EncodedConfigBody {
+  secret: string;
+  signature: string;
+  bytes: number;
+  gzipped: Buffer | null;
+}
+
+/**
+ * Config bodies kept with their signature and gzip. The devices of one
+ * policy without commands or rollout offers get the same text, so a few
+ * hundred entries cover the policies of a programme. Bodies that only one
+ * device gets are dropped first, oldest first.
+ */
+const MAX_ENCODED_BODIES = 256;
+const encodedBodies = new Map<string, EncodedConfigBody>();
+
+function encodedConfigBody(secret: string, body: string): EncodedConfigBody {
+  const cached = encodedBodies.get(body);
+  if (cached && cached.secret === secret) return cached;
+
+  const encoded: EncodedConfigBody = { secret, signature: responseSignature(secret, body), bytes: Buffer.byteLength(body), gzipped: null };
+  encodedBodies.set(body, encoded);
+  if (encodedBodies.size > MAX_ENCODED_BODIES) {
+    const oldest = encodedBodies.keys().next().value;
+    if (oldest !== undefined) encodedBodies.delete(oldest);
+  }
+  return encoded;
 }
 
 /** Sends the OK envelope around `data`. */

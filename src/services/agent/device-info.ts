@@ -1,11 +1,15 @@
 import type { AppContext } from '../../context.js';
 import type { DeviceInfo } from '../../domain/agent-reports.js';
 import { apiLevelOfRelease } from '../../domain/android-release.js';
+import type { AgentDeviceView } from '../../store/repositories/agent-device-view.js';
 import type { DeviceRow, DeviceUpdate } from '../../store/schema.js';
 import { recordPolicyReport } from '../admin/policy-tracking.js';
+import type { Rollout } from '../rollouts/rollout-model.js';
 import { recordReportedVersions } from '../rollouts/rollout-reports.js';
 import { ingestLocation, type LocationIngestResult } from './location-ingest.js';
+import { policyConfigCacheOf } from './policy-config-cache.js';
 import { checkReporter, mergeIntoEarlierRecord } from './rebind.js';
+import { inContextTransaction } from './transaction.js';
 
 // Package of the open-source agent build. The report does not name the
 // agent's own package.
@@ -14,9 +18,10 @@ const AGENT_PACKAGE = 'com.hmdm.launcher';
 
 /**
  * Stores a device report under `deviceId`: inventory, installed config
- * apps, last known location and the raw report. Returns the device record,
- * which may be an earlier record of the same phone after a re-bind, or
- * null when no device has that id or checkReporter rejects the report.
+ * apps, last known location and the raw report, in one transaction.
+ * Returns the device record, which may be an earlier record of the same
+ * phone after a re-bind, or null when no device has that id or
+ * checkReporter rejects the report.
  */
 export async function ingestDeviceInfo(
   ctx: AppContext,
@@ -24,12 +29,21 @@ export async function ingestDeviceInfo(
   info: DeviceInfo,
   ip: string,
 ): Promise<DeviceRow | null> {
-  const reporter = await ctx.store.devices.findByDeviceId(deviceId);
-  if (!reporter) return null;
+  const view = await ctx.store.devices.findForAgent(deviceId, ctx.now());
+  if (!view) return null;
+  const reporter = view.device;
   // A second phone using this id, or a phone the enrolment rules reject, changes nothing.
   if ((await checkReporter(ctx, reporter, info, ip)) !== 'accepted') return null;
 
-  const device = await mergeIntoEarlierRecord(ctx, reporter, info);
+  const merged = await mergeIntoEarlierRecord(ctx, reporter, info);
+  // After a merge another record carries the device id, so its state is read again.
+  const current = merged === reporter ? view : await ctx.store.devices.findForAgent(deviceId, ctx.now());
+  if (!current) return null;
+  return storeReport(ctx, current, info, ip);
+}
+
+async function storeReport(ctx: AppContext, view: AgentDeviceView, info: DeviceInfo, ip: string): Promise<DeviceRow> {
+  const device = view.device;
   const now = ctx.now();
   const changes: DeviceUpdate = {
     ...inventoryChanges(info),
@@ -43,18 +57,27 @@ export async function ingestDeviceInfo(
   const agentVersion = info.applications?.find((app) => app.pkg === AGENT_PACKAGE)?.version;
   if (agentVersion) changes.agent_version = agentVersion;
 
+  // Reads come first, so the transaction keeps its connection for the writes only.
+  const reported = info.applications ? reportedVersions(info.applications) : null;
+  const stored = reported ? await ctx.store.devices.listInstalledApps(device.id) : [];
+  const rollouts = reported ? await openRolloutsOf(ctx, view, reported) : [];
+
   // The last position is written by ingestLocation alone, with a condition
   // on its time, so `changes` never carries it and cannot move it backwards.
   let lastPosition: LocationIngestResult['lastPosition'] = null;
-  if (info.location) {
-    const { ts, lat, lon } = info.location;
-    ({ lastPosition } = await ingestLocation(ctx, device.id, { takenAt: ts, lat, lon }, now));
-  }
-
-  await ctx.store.devices.update(device.id, changes);
-  if (info.applications) await saveInstalledApps(ctx, device.id, info.applications, now);
-  await recordPolicyReport(ctx, device, info, now);
-  return { ...device, ...changes, ...lastPosition } as DeviceRow;
+  await inContextTransaction(ctx, async (trxCtx) => {
+    if (info.location) {
+      const { ts, lat, lon } = info.location;
+      ({ lastPosition } = await ingestLocation(trxCtx, device.id, { takenAt: ts, lat, lon }, now, device.last_location_at));
+    }
+    await trxCtx.store.devices.update(device.id, changes);
+    if (reported) {
+      await saveInstalledApps(trxCtx, device.id, reported, stored, now);
+      await recordReportedVersions(trxCtx, device.id, reported, rollouts, now);
+    }
+    await recordPolicyReport(trxCtx, device, view.policyState, info, now);
+  });
+  return { ...device, ...changes, ...(lastPosition ?? {}) } as DeviceRow;
 }
 
 /**
@@ -85,24 +108,43 @@ function inventoryChanges(info: DeviceInfo): DeviceUpdate {
   return changes;
 }
 
-/**
- * Replaces the device's installed-app rows with the reported list. The
- * agent reports the installed apps of its configuration only, so a package
- * missing from the list is no longer installed, or no longer managed.
- */
-async function saveInstalledApps(
-  ctx: AppContext,
-  devicePk: string,
-  applications: NonNullable<DeviceInfo['applications']>,
-  now: number,
-): Promise<void> {
+/** Returns the reported versionName of each package; a package listed twice keeps its last entry. */
+function reportedVersions(applications: NonNullable<DeviceInfo['applications']>): Map<string, string | null> {
   const byPackage = new Map<string, string | null>();
   for (const app of applications) {
     if (app.pkg) byPackage.set(app.pkg, app.version ?? null);
   }
+  return byPackage;
+}
 
-  const apps = [...byPackage].map(([packageName, versionName]) => ({ packageName, versionName }));
-  await ctx.store.devices.saveInstalledApps(devicePk, apps, now);
-  await ctx.store.devices.removeInstalledAppsExcept(devicePk, [...byPackage.keys()]);
-  await recordReportedVersions(ctx, devicePk, byPackage, now);
+/** Returns the open rollouts of the reported packages, from the cache of the request's configuration generation. */
+async function openRolloutsOf(ctx: AppContext, view: AgentDeviceView, reported: ReadonlyMap<string, string | null>): Promise<Rollout[]> {
+  if (reported.size === 0) return [];
+  const open = await policyConfigCacheOf(ctx.store).openRolloutsAt(ctx.store, view.configGeneration);
+  return open.filter((rollout) => reported.has(rollout.packageName));
+}
+
+/**
+ * Makes the device's installed-app rows equal the reported list. The agent
+ * reports the installed apps of its configuration only, so a package
+ * missing from the list is no longer installed, or no longer managed. Rows
+ * whose version is unchanged are left alone, so reported_at is when the
+ * device first reported that version.
+ */
+async function saveInstalledApps(
+  ctx: AppContext,
+  devicePk: string,
+  reported: ReadonlyMap<string, string | null>,
+  stored: ReadonlyArray<{ package_name: string; version_name: string | null }>,
+  now: number,
+): Promise<void> {
+  const storedVersions = new Map(stored.map((row) => [row.package_name, row.version_name]));
+  const changed = [...reported]
+    .filter(([packageName, versionName]) => !storedVersions.has(packageName) || storedVersions.get(packageName) !== versionName)
+    .map(([packageName, versionName]) => ({ packageName, versionName }));
+  await ctx.store.devices.saveInstalledApps(devicePk, changed, now);
+
+  if ([...storedVersions.keys()].some((packageName) => !reported.has(packageName))) {
+    await ctx.store.devices.removeInstalledAppsExcept(devicePk, [...reported.keys()]);
+  }
 }

@@ -16,13 +16,16 @@ const UNCHANGED: LocationIngestResult = { lastPosition: null };
  * every 15 minutes until it gets a new one. So the track keeps one row per
  * time taken, and the last position only moves to a fix taken later than
  * the stored one. A fix that fails checkFix is counted per device and
- * reason instead of stored.
+ * reason instead of stored. `lastLocationAt` is the device's stored last
+ * position time, when the caller read it: a fix taken exactly then is the
+ * resent last fix, stored when it first came, so it costs no write.
  */
 export async function ingestLocation(
   ctx: AppContext,
   devicePk: string,
   reported: { takenAt: number; lat: ReportedCoordinate; lon: ReportedCoordinate },
   receivedAt: number,
+  lastLocationAt: number | null = null,
 ): Promise<LocationIngestResult> {
   const fix = { takenAt: reported.takenAt, lat: coordinateValue(reported.lat), lon: coordinateValue(reported.lon) };
   const rejection = checkFix(fix, receivedAt);
@@ -34,6 +37,7 @@ export async function ingestLocation(
     }
     return UNCHANGED;
   }
+  if (lastLocationAt !== null && Number(lastLocationAt) === fix.takenAt) return UNCHANGED;
 
   await ctx.store.locations.append(devicePk, fix, receivedAt);
   const moved = await ctx.store.locations.advanceLastPosition(devicePk, fix);

@@ -5,17 +5,13 @@ import { isDeviceSelected, joiningStageIndex } from '../../domain/rollout-plan.j
 import { rolloutPlace } from '../../domain/rollout-place.js';
 import { scopeIncludes, type ScopedDevice } from '../../domain/rollout-scope.js';
 import type { AppVersionWithPackage } from '../../store/repositories/apps.js';
-import type { AppVersionRow, DeviceRow } from '../../store/schema.js';
+import type { AppVersionRow, DeviceRow, RolloutDeviceRow } from '../../store/schema.js';
+import type { Store } from '../../store/store.js';
 import { appDownloadUrl, deviceAppDownloadUrl } from '../agent/app-urls.js';
+import type { PolicyAppPart, PolicyConfigPart } from '../agent/policy-config-cache.js';
 import { haltIfStageFails } from './rollout-halt.js';
-import { toPin, toRollout, versionCodeOfName, type Pin, type Rollout } from './rollout-model.js';
+import { versionCodeOfName, type Rollout } from './rollout-model.js';
 import { loadOrgUnitPaths } from './scope-paths.js';
-
-/** A policy app entry with the version row its policy names. */
-export interface ResolvedPolicyApp {
-  input: PolicyAppInput;
-  policyVersion: AppVersionRow | null;
-}
 
 interface Candidate {
   versionCode: number;
@@ -31,64 +27,83 @@ interface DeviceContext {
   now: number;
 }
 
+/** A rollout result of one configuration, written with the delivery's other writes. */
+export interface RolloutOutcomeRecord {
+  rollout: Rollout;
+  stageIndex: number;
+  outcome: VersionDecision<Candidate>['rollout'];
+  /** The device's status in the rollout before this configuration, if it had a row. */
+  previousStatus: string | undefined;
+}
+
+/** The app entries a device is offered, and the rollout results to record for it. */
+export interface DeviceAppDecisions {
+  apps: PolicyAppInput[];
+  outcomes: RolloutOutcomeRecord[];
+}
+
 /**
  * Sets the version of each install entry to the one the device is offered
  * (policy version, raised by a running rollout, capped by pins, never
- * below the installed version) and records rollout offers, failures and
- * incompatibility.
+ * below the installed version), and returns the rollout offers, failures
+ * and incompatibilities for recordRolloutOutcomes. It only reads: the
+ * device's org unit path when a rollout or pin has a scope to match, and
+ * its rollout rows.
  */
-export async function applyRolloutDecisions(ctx: AppContext, device: DeviceRow, apps: readonly ResolvedPolicyApp[]): Promise<PolicyAppInput[]> {
-  const packages = [...new Set(apps.filter((app) => app.input.action === 'install').map((app) => app.input.packageName))];
-  if (packages.length === 0) return apps.map((app) => app.input);
-
-  const now = ctx.now();
-  const rollouts = (await ctx.store.rollouts.listForPackages(packages, ['running'])).map(toRollout);
-  const pins = (await ctx.store.pins.listForPackages(packages)).map(toPin);
-  const catalogue = await ctx.store.apps.listVersionsOfPackages(packages);
-  const installed = await ctx.store.devices.listInstalledApps(device.id);
-
-  const scopeUnitIds = [...rollouts, ...pins].flatMap((item) => item.scope.orgUnitIds);
-  const orgUnitPaths = await loadOrgUnitPaths(ctx, [...scopeUnitIds, ...(device.org_unit_id ? [device.org_unit_id] : [])]);
+export async function decideDeviceApps(
+  ctx: AppContext,
+  device: DeviceRow,
+  part: PolicyConfigPart,
+  installedNames: ReadonlyMap<string, string | null>,
+  now: number,
+): Promise<DeviceAppDecisions> {
+  const needsScope = part.rollouts.length > 0 || part.pins.length > 0;
+  const scopeUnitIds = [...part.rollouts, ...part.pins].flatMap((item) => item.scope.orgUnitIds);
+  const orgUnitPaths = needsScope
+    ? await loadOrgUnitPaths(ctx, [...scopeUnitIds, ...(device.org_unit_id ? [device.org_unit_id] : [])])
+    : new Map<string, string>();
   const context: DeviceContext = {
     device,
     scoped: { id: device.id, policyId: device.policy_id, orgUnitPath: device.org_unit_id ? (orgUnitPaths.get(device.org_unit_id) ?? null) : null },
     orgUnitPaths,
-    installedNames: new Map(installed.map((app) => [app.package_name, app.version_name])),
+    installedNames,
     now,
   };
 
-  const result: PolicyAppInput[] = [];
-  for (const app of apps) {
+  const apps: PolicyAppInput[] = [];
+  const outcomes: RolloutOutcomeRecord[] = [];
+  for (const app of part.apps) {
     if (app.input.action !== 'install' || !app.policyVersion) {
-      result.push(app.input);
+      apps.push(app.input);
       continue;
     }
-    const versions = catalogue.filter((version) => version.package_name === app.input.packageName);
-    result.push(await decideEntry(ctx, context, app, versions, rollouts, pins));
+    const versions = part.catalogue.get(app.input.packageName) ?? [];
+    const decided = await decideEntry(ctx, context, app, versions, part);
+    apps.push(decided.input);
+    if (decided.outcome) outcomes.push(decided.outcome);
   }
-  return result;
+  return { apps, outcomes };
 }
 
 async function decideEntry(
   ctx: AppContext,
   context: DeviceContext,
-  app: ResolvedPolicyApp,
+  app: PolicyAppPart,
   versions: readonly AppVersionWithPackage[],
-  rollouts: readonly Rollout[],
-  pins: readonly Pin[],
-): Promise<PolicyAppInput> {
+  part: PolicyConfigPart,
+): Promise<{ input: PolicyAppInput; outcome: RolloutOutcomeRecord | null }> {
   const packageName = app.input.packageName;
   const candidates: Candidate[] = versions.map((row) => ({ versionCode: Number(row.version_code), minSdk: row.min_sdk, row }));
   const policyCandidate = candidates.find((candidate) => candidate.row.id === app.policyVersion?.id) ?? null;
 
-  const rollout = rollouts.find((item) => item.packageName === packageName && scopeIncludes(item.scope, context.scoped, context.orgUnitPaths));
+  const rollout = part.rollouts.find((item) => item.packageName === packageName && scopeIncludes(item.scope, context.scoped, context.orgUnitPaths));
   const target = rollout ? candidates.find((candidate) => candidate.row.id === rollout.appVersionId) : undefined;
-  const coveringPins = pins.filter((pin) => pin.packageName === packageName && scopeIncludes(pin.scope, context.scoped, context.orgUnitPaths));
+  const coveringPins = part.pins.filter((pin) => pin.packageName === packageName && scopeIncludes(pin.scope, context.scoped, context.orgUnitPaths));
   const pinMax = coveringPins.length === 0 ? null : Math.min(...coveringPins.map((pin) => pin.maxVersionCode));
 
   const place = rolloutPlace(context.device.device_id, packageName);
   const pilot = rollout?.scope.deviceIds.includes(context.device.id) ?? false;
-  const row = rollout ? await ctx.store.rollouts.findDevice(rollout.id, context.device.id) : undefined;
+  const row: RolloutDeviceRow | undefined = rollout ? await ctx.store.rollouts.findDevice(rollout.id, context.device.id) : undefined;
   const failed = row !== undefined && (row.status === 'failed' || row.offers >= ctx.config.rolloutMaxOffers);
 
   const decision = decideAppVersion<Candidate>({
@@ -100,47 +115,72 @@ async function decideEntry(
     pinMaxVersionCode: pinMax,
   });
 
-  if (rollout && target) {
-    const stageIndex = Math.max(joiningStageIndex(rollout.stages, place, pilot), 0);
-    await recordOutcome(ctx, rollout, context.device.id, stageIndex, decision, row?.status, context.now);
-  }
-  return { ...app.input, version: decision.version ? configVersion(ctx, context.device, app, decision) : null };
+  const outcome =
+    rollout && target
+      ? { rollout, stageIndex: Math.max(joiningStageIndex(rollout.stages, place, pilot), 0), outcome: decision.rollout, previousStatus: row?.status }
+      : null;
+  const input = { ...app.input, version: decision.version ? configVersion(ctx, context.device, app, decision) : null };
+  return { input, outcome };
 }
 
-async function recordOutcome(
+/** Returns whether recordRolloutOutcomes would write anything for these outcomes. */
+export function hasRolloutWrites(outcomes: readonly RolloutOutcomeRecord[]): boolean {
+  return outcomes.some((record) => writesOutcome(record));
+}
+
+/**
+ * Records the rollout results of one configuration. `ctx.store` may be a
+ * transaction's store, so that they commit with the delivery's other writes.
+ */
+export async function recordRolloutOutcomes(
   ctx: AppContext,
-  rollout: Rollout,
   devicePk: string,
-  stageIndex: number,
-  decision: VersionDecision<Candidate>,
-  previousStatus: string | undefined,
+  outcomes: readonly RolloutOutcomeRecord[],
   now: number,
 ): Promise<void> {
-  const store = ctx.store.rollouts;
-  switch (decision.rollout) {
+  for (const record of outcomes) await recordOutcome(ctx, ctx.store, devicePk, record, now);
+}
+
+function writesOutcome(record: RolloutOutcomeRecord): boolean {
+  switch (record.outcome) {
     case 'offered':
-      await store.recordOffer(rollout.id, devicePk, stageIndex, now);
+    case 'incompatible':
+      return true;
+    case 'failed':
+      return record.previousStatus !== 'failed';
+    case 'installed':
+      return record.previousStatus !== undefined;
+    default:
+      return false;
+  }
+}
+
+async function recordOutcome(ctx: AppContext, store: Store, devicePk: string, record: RolloutOutcomeRecord, now: number): Promise<void> {
+  const { rollout, stageIndex } = record;
+  switch (record.outcome) {
+    case 'offered':
+      await store.rollouts.recordOffer(rollout.id, devicePk, stageIndex, now);
       return;
     case 'failed':
-      if (previousStatus !== 'failed' && (await store.setDeviceStatus(rollout.id, devicePk, 'failed', stageIndex, now))) {
+      if (record.previousStatus !== 'failed' && (await store.rollouts.setDeviceStatus(rollout.id, devicePk, 'failed', stageIndex, now))) {
         ctx.logger.info({ rolloutId: rollout.id, devicePk }, 'rollout device failed: offered the maximum number of times');
         await haltIfStageFails(ctx, rollout, stageIndex, now);
       }
       return;
     case 'incompatible':
-      await store.setDeviceStatus(rollout.id, devicePk, 'incompatible', stageIndex, now);
+      await store.rollouts.setDeviceStatus(rollout.id, devicePk, 'incompatible', stageIndex, now);
       return;
     case 'installed':
-      if (previousStatus !== undefined) await store.setDeviceStatus(rollout.id, devicePk, 'installed', stageIndex, now);
+      if (record.previousStatus !== undefined) await store.rollouts.setDeviceStatus(rollout.id, devicePk, 'installed', stageIndex, now);
       return;
     default:
       return;
   }
 }
 
-function configVersion(ctx: AppContext, device: DeviceRow, app: ResolvedPolicyApp, decision: VersionDecision<Candidate>) {
+function configVersion(ctx: AppContext, device: DeviceRow, app: PolicyAppPart, decision: VersionDecision<Candidate>) {
   const row = decision.version!.row;
-  const name = row.label ?? app.input.version?.name ?? app.input.packageName;
+  const name = row.label ?? app.versionName;
   // Offers carry the device id in the URL, so the download route can count
   // bytes per device and mark the device as downloading.
   const url =

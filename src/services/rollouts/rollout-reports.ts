@@ -1,21 +1,22 @@
 import type { AppContext } from '../../context.js';
 import { OPEN_ROLLOUT_STATES } from '../../domain/rollout-plan.js';
-import { toRollout, versionCodeOfName } from './rollout-model.js';
+import { versionCodeOfName, type Rollout } from './rollout-model.js';
 
 /**
- * Marks a device installed in each open rollout of a reported package once
- * it reports the target versionCode or a higher one. Devices the rollout
- * never dealt with get no row; progress reads their reports directly.
+ * Marks a device installed in each of `rollouts` (the open rollouts of the
+ * reported packages) once it reports the target versionCode or a higher
+ * one. Devices the rollout never dealt with get no row; progress reads
+ * their reports directly.
  */
 export async function recordReportedVersions(
   ctx: AppContext,
   devicePk: string,
   reported: ReadonlyMap<string, string | null>,
+  rollouts: readonly Rollout[],
   now: number,
 ): Promise<void> {
-  const rollouts = (await ctx.store.rollouts.listForPackages([...reported.keys()], OPEN_ROLLOUT_STATES)).map(toRollout);
-
   for (const rollout of rollouts) {
+    if (!reported.has(rollout.packageName)) continue;
     const row = await ctx.store.rollouts.findDevice(rollout.id, devicePk);
     if (!row || row.status === 'installed') continue;
 

@@ -10,6 +10,7 @@ import * as dhis2 from './0007-dhis2.js';
 import * as scopesAssignments from './0008-scopes-assignments.js';
 import * as enrolmentRulesRetention from './0009-enrolment-rules-retention.js';
 import * as deviceListIndexes from './0010-device-list-indexes.js';
+import * as configGenerations from './0011-config-generations.js';
 import * as deviceSearchTerms from './0012-device-search-terms.js';
 
 /** Migrations in order; names sort in application order and never change once released. */
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-scopes-assignments': scopesAssignments,
   '0009-enrolment-rules-retention': enrolmentRulesRetention,
   '0010-device-list-indexes': deviceListIndexes,
+  '0011-config-generations': configGenerations,
   '0012-device-search-terms': deviceSearchTerms,
 };
 

@@ -14,6 +14,14 @@ export class AppRepository {
     return this.db.selectFrom('apps').selectAll().where('package_name', '=', packageName).executeTakeFirst();
   }
 
+  /** Returns the label of each given package whose app has one. */
+  async listLabelsOfPackages(packageNames: readonly string[]): Promise<Map<string, string>> {
+    if (packageNames.length === 0) return new Map();
+
+    const rows = await this.db.selectFrom('apps').select(['package_name', 'label']).where('package_name', 'in', packageNames).execute();
+    return new Map(rows.filter((row) => row.label !== null).map((row) => [row.package_name, row.label!]));
+  }
+
   async insertApp(app: { id: string; packageName: string; label: string | null }, now = Date.now()): Promise<void> {
     await this.db
       .insertInto('apps')

@@ -6,6 +6,7 @@ import type { DeviceRow, DeviceUpdate, NewDevice } from '../schema.js';
 import { deviceInScope, type DeviceScopeFilter } from '../device-scope-filter.js';
 import { lastPerKey } from '../sql-helpers.js';
 import { listDevicePage, type DeviceListPageOptions, type DeviceListPageRow } from './device-list-queries.js';
+import { findAgentDeviceView, type AgentDeviceView } from './agent-device-view.js';
 
 /** A device row with the name of its policy and, in lists, its health worker's DHIS2 username. */
 export type DeviceListRow = DeviceRow & { policy_name: string | null; dhis2_username?: string | null };
@@ -69,6 +70,11 @@ export class DeviceRepository {
 
   async findByDeviceId(deviceId: string): Promise<DeviceRow | undefined> {
     return this.db.selectFrom('devices').selectAll().where('device_id', '=', deviceId).executeTakeFirst();
+  }
+
+  /** Finds a device with what a sync or report reads beside it, in one query; see findAgentDeviceView. */
+  async findForAgent(deviceId: string, now: number): Promise<AgentDeviceView | undefined> {
+    return findAgentDeviceView(this.db, deviceId, now);
   }
 
   /** Finds a device whose serial or either IMEI equals one of the given values. */
