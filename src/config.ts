@@ -135,7 +135,8 @@ type Env = Record<string, string | undefined>;
 /** Builds the configuration from flags and environment, or throws ConfigError. */
 export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): OutpostConfig {
   const host = flags.host ?? env.OUTPOST_HOST ?? '127.0.0.1';
-  const port = readInteger('port', flags.port ?? env.OUTPOST_PORT, 8080, 0, 65535);
+  // The message names what the operator set: the flag, or else the variable.
+  const port = readInteger(flags.port !== undefined ? '--port' : 'OUTPOST_PORT', flags.port ?? env.OUTPOST_PORT, 8080, 0, 65535);
   const dataDir = path.resolve(flags.dataDir ?? env.OUTPOST_DATA_DIR ?? './data');
 
   const publicUrlText = flags.publicUrl ?? env.OUTPOST_PUBLIC_URL ?? `http://localhost:${port}`;
@@ -298,7 +299,8 @@ function readContactMinutes(env: Env): { onlineMinutes: number; offlineMinutes: 
  */
 export function configWarnings(config: OutpostConfig): string[] {
   const warnings: string[] = [];
-  if (config.publicUrl.protocol === 'https:' && config.mapTiles.urlTemplate.startsWith('http:')) {
+  // URL schemes are case-insensitive, so HTTP://tiles... is plain http too.
+  if (config.publicUrl.protocol === 'https:' && /^http:/i.test(config.mapTiles.urlTemplate)) {
     warnings.push(
       `OUTPOST_MAP_TILE_URL "${config.mapTiles.urlTemplate}" uses http while the console is served over https, so browsers block the tiles and maps stay blank. Use an https tile server.`,
     );

@@ -51,3 +51,17 @@ export function ifRangeMatches(ifRange: string | undefined, etag: string, lastMo
   if (value.startsWith('"') || value.startsWith('W/')) return value === etag;
   return value === lastModified;
 }
+
+/**
+ * Tells whether an If-None-Match value names the stored file, so the
+ * response may be a 304. The value is "*" or a list of entity tags, which
+ * HTTP compares weakly for this header (RFC 9110, section 13.1.2), so
+ * W/"x" matches "x".
+ */
+export function ifNoneMatchMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+
+  const value = ifNoneMatch.trim();
+  if (value === '*') return true;
+  return value.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppFileMissingError, findAppFile, type AppFile } from '../services/agent/app-files.js';
 import { recordDownloadedBytes, recordDownloadStart } from '../services/rollouts/rollout-reports.js';
-import { ifRangeMatches, selectByteRange, type ByteRangeSelection } from './byte-range.js';
+import { ifNoneMatchMatches, ifRangeMatches, selectByteRange, type ByteRangeSelection } from './byte-range.js';
 import { writeFileBody } from './file-body-writer.js';
 import { FileChunkPool } from './file-chunk-pool.js';
 
@@ -113,7 +113,7 @@ async function sendFile(ctx: AppContext, request: FastifyRequest, reply: Fastify
     .header('cache-control', CACHE_CONTROL)
     .header('content-type', contentTypeOf(file.fileName));
 
-  if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+  if (ifNoneMatchMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
 
   const ifRangeHeader = request.headers['if-range'];
   const ifRange = ifRangeMatches(typeof ifRangeHeader === 'string' ? ifRangeHeader : undefined, etag, lastModified);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 import type { AppContext } from '../../context.js';
 import { getDevice } from '../../services/admin/device-detail.js';
-import { DEVICE_SORTS, listDevices } from '../../services/admin/device-list.js';
+import { DEVICE_SORTS, listDevices, MAX_SEARCH_LENGTH } from '../../services/admin/device-list.js';
 import { updateDevice } from '../../services/admin/device-update.js';
 import { getFleetSummary } from '../../services/admin/fleet-summary.js';
 import { IdParams, Nullable, Page, responses, tagged } from '../schemas.js';
@@ -69,7 +69,7 @@ const DeviceDetailSchema = Type.Object({
 
 const DeviceListQuery = Type.Object(
   {
-    search: Type.Optional(Type.String({ maxLength: 100, description: 'Start of a device id, serial, IMEI or model, or of a word in one, ignoring case. Words split at any character that is not a letter or digit. kono finds chw-kono-001, ono does not.' })),
+    search: Type.Optional(Type.String({ maxLength: MAX_SEARCH_LENGTH, description: 'Start of a device id, serial, IMEI or model, or of a word in one, ignoring case. Words split at any character that is not a letter or digit. kono finds chw-kono-001, ono does not.' })),
     contactState: Type.Optional(ContactStateSchema),
     sort: Type.Optional(Type.Union(DEVICE_SORTS.map((sort) => Type.Literal(sort)))),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),

@@ -29,6 +29,13 @@ export interface DeviceListQuery {
 }
 
 export const DEVICE_PAGE_DEFAULT = 50;
+/** Maximum length of search text, as the route's query schema allows. */
+export const MAX_SEARCH_LENGTH = 100;
+// A cursor carries a device id or model as its sort value, and a record
+// id. Agents report these values far shorter than this.
+const MAX_CURSOR_TEXT = 512;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 
 /**
  * How long a cursor of a list sorted by a changing column (last contact,
@@ -58,26 +65,32 @@ const STABLE_SORTS: ReadonlySet<DeviceSort> = new Set(['deviceId', 'enrolledAt']
 const SortSchema = Type.Union(DEVICE_SORTS.map((sort) => Type.Literal(sort)));
 const OrderSchema = Type.Union([Type.Literal('asc'), Type.Literal('desc')]);
 const NullableText = Type.Union([Type.String(), Type.Null()]);
+// The cursor is plain base64 JSON that a client can edit, so every field
+// is bounded: values out of a column's range would fail the SQL with a 500.
+const SAFE_INTEGER = Type.Integer({ minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER });
 const ListSchema = {
   sort: SortSchema,
   order: OrderSchema,
-  search: NullableText,
+  search: Type.Union([Type.String({ maxLength: MAX_SEARCH_LENGTH }), Type.Null()]),
   orgUnitId: Type.Optional(NullableText),
   dhis2UserId: Type.Optional(NullableText),
   contactState: Type.Optional(Type.Union([...CONTACT_STATES.map((state) => Type.Literal(state)), Type.Null()])),
 };
-const SortValueSchema = Type.Union([Type.String(), Type.Integer(), Type.Null()]);
+const SortValueSchema = Type.Union([Type.String({ maxLength: MAX_CURSOR_TEXT }), SAFE_INTEGER, Type.Null()]);
 
 const DeviceCursorSchema = Type.Union([
-  Type.Object({ ...ListSchema, kind: Type.Literal('keyset'), value: SortValueSchema, id: Type.String() }, { additionalProperties: false }),
+  Type.Object(
+    { ...ListSchema, kind: Type.Literal('keyset'), value: SortValueSchema, id: Type.String({ maxLength: MAX_CURSOR_TEXT }) },
+    { additionalProperties: false },
+  ),
   Type.Object(
     {
       ...ListSchema,
       kind: Type.Literal('asOf'),
       value: SortValueSchema,
-      id: Type.String(),
-      changeSeq: Type.Integer({ minimum: 0 }),
-      createdAt: Type.Integer(),
+      id: Type.String({ maxLength: MAX_CURSOR_TEXT }),
+      changeSeq: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+      createdAt: SAFE_INTEGER,
     },
     { additionalProperties: false },
   ),
@@ -231,6 +244,9 @@ function listOfCursor(cursor: DeviceCursor, query: DeviceListQuery): ListParamet
       );
     }
   }
+  if (!sortValueFits(cursor.sort, cursor.value)) {
+    throw new InvalidInputError('The cursor is not one this list returned. Pass nextCursor from the previous page unchanged.', 'query.cursor');
+  }
   if (STABLE_SORTS.has(cursor.sort) !== (cursor.kind === 'keyset')) {
     throw new InvalidInputError('The cursor is not one this list returned. Pass nextCursor from the previous page unchanged.', 'query.cursor');
   }
@@ -242,6 +258,15 @@ function listOfCursor(cursor: DeviceCursor, query: DeviceListQuery): ListParamet
     dhis2UserId: cursor.dhis2UserId ?? null,
     contactState: cursor.contactState ?? null,
   };
+}
+
+/** Whether a cursor's sort value has the type and range of its sort column. */
+function sortValueFits(sort: DeviceSort, value: string | number | null): boolean {
+  if (value === null) return true;
+  if (sort === 'deviceId' || sort === 'model') return typeof value === 'string';
+  if (typeof value !== 'number') return false;
+  // battery_level is a 32-bit integer column on PostgreSQL.
+  return sort !== 'battery' || (value >= INT32_MIN && value <= INT32_MAX);
 }
 
 async function purgeExpiredChanges(ctx: AppContext, now: number): Promise<void> {

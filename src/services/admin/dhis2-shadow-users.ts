@@ -41,8 +41,7 @@ export async function applyDirectoryToShadowUsers(ctx: AppContext, now: number):
     const role = roleOfGroups(settings, account.groupIds);
     const reason = lossReason(account);
     if (reason !== null || role === null) {
-      await endAccess(ctx, user, reason ?? 'no mapped user group', now);
-      changes.ended += 1;
+      if (await endAccess(ctx, user, reason ?? 'no mapped user group', now)) changes.ended += 1;
       continue;
     }
 
@@ -89,10 +88,17 @@ async function loadAccountsByUsername(ctx: AppContext): Promise<Map<string, Dire
   return accounts;
 }
 
-async function endAccess(ctx: AppContext, user: UserRow, reason: string, now: number): Promise<void> {
-  await ctx.store.users.deleteSessionsOfUser(user.id);
+/**
+ * Ends the sessions of a user DHIS2 no longer lets in and returns true, or
+ * returns false when there were none. Such a user stays in the directory, so
+ * every later sync comes here again, and an audit entry each time would
+ * fill the audit log with events that changed nothing.
+ */
+async function endAccess(ctx: AppContext, user: UserRow, reason: string, now: number): Promise<boolean> {
+  if ((await ctx.store.users.deleteSessionsOfUser(user.id)) === 0) return false;
   await audit(ctx, user, 'auth.dhis2_access_ended', { reason }, now);
   ctx.logger.info({ userId: user.id, reason }, 'dhis2 sign-in sessions ended after sync');
+  return true;
 }
 
 async function audit(ctx: AppContext, user: UserRow, action: string, details: Record<string, unknown>, now: number): Promise<void> {

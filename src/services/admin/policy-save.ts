@@ -164,17 +164,26 @@ async function isUnchanged(ctx: AppContext, id: string, content: SavedContent): 
 }
 
 /**
- * Rejects a name another policy has, ignoring case, because "CHW phones"
+ * Rejects a name another policy has, ignoring case and spacing, because "CHW phones"
  * and "chw phones" look like one policy in a list. Programmes have tens of
  * policies, so comparing in memory is cheap and folds case the same way on
  * SQLite and PostgreSQL.
  */
 async function checkNameFree(ctx: AppContext, id: string, name: string): Promise<void> {
-  const folded = name.toLocaleLowerCase('en');
-  const sameName = (await ctx.store.policies.list()).find((policy) => policy.id !== id && policy.name.toLocaleLowerCase('en') === folded);
+  const folded = foldPolicyName(name);
+  const sameName = (await ctx.store.policies.list()).find((policy) => policy.id !== id && foldPolicyName(policy.name) === folded);
   if (sameName) {
     throw new ConflictError('policy_name_taken', `A policy named "${sameName.name}" already exists; choose another name.`, 'body.name');
   }
+}
+
+/**
+ * Returns a policy name as a list shows it: compatibility forms folded
+ * (a no-break space is a space, a full-width letter its plain letter), runs
+ * of spaces as one, since HTML shows them so, and lower case.
+ */
+function foldPolicyName(name: string): string {
+  return name.normalize('NFKC').replace(/\s+/gu, ' ').toLocaleLowerCase('en');
 }
 
 /**

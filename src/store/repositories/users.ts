@@ -108,8 +108,10 @@ export class UserRepository {
     await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
   }
 
-  async deleteSessionsOfUser(userId: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  /** Deletes the sessions of one user and returns how many it deleted. */
+  async deleteSessionsOfUser(userId: string): Promise<number> {
+    const result = await this.db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** Deletes the sessions of every user who signs in through `authSource`; returns how many it deleted. */
