@@ -57,7 +57,7 @@ export const DeviceComplianceSchema = Type.Object({
     fetchedCurrent: Type.Boolean(),
     overrideRevision: Type.Integer(),
     appliedOverrideRevision: Nullable(Type.Integer()),
-    fetchedAt: Nullable(Type.Integer()),
+    fetchedAt: Nullable(Type.Integer({ description: 'When the device first fetched its current configuration; a sync that fetches the same configuration again leaves it.' })),
     appliedAt: Nullable(Type.Integer()),
   }),
   apps: Nullable(Type.Array(AppComplianceSchema, { description: 'App entries of the last fetched configuration; null before any fetch.' })),

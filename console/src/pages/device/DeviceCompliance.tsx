@@ -30,7 +30,7 @@ function policyFields(compliance: Compliance) {
     { label: i18n.t('Current version'), value: orDash(policy.currentVersion) },
     { label: i18n.t('Fetched version'), value: orDash(policy.fetchedVersion) },
     { label: i18n.t('Applied version'), value: orDash(policy.appliedVersion) },
-    { label: i18n.t('Last fetch'), value: formatTime(policy.fetchedAt) },
+    { label: i18n.t('Current configuration fetched'), value: formatTime(policy.fetchedAt) },
     { label: i18n.t('Applied at'), value: formatTime(policy.appliedAt) },
     { label: i18n.t('Override revision'), value: `${policy.appliedOverrideRevision ?? 0} / ${policy.overrideRevision}` },
   ];
