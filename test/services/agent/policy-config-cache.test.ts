@@ -18,11 +18,11 @@ import { enrolDevice } from '../../../src/services/agent/enrolment.js';
 import { policyConfigCacheOf } from '../../../src/services/agent/policy-config-cache.js';
 import { changeRolloutState } from '../../../src/services/rollouts/rollout-control.js';
 import { createRollout } from '../../../src/services/rollouts/rollout-create.js';
-import { migrateToLatest, openDatabase, type Db } from '../../../src/store/database.js';
+import type { Db } from '../../../src/store/database.js';
 import type { PolicyAppEntry } from '../../../src/store/repositories/policies.js';
 import { createStore } from '../../../src/store/store.js';
-import { createTestSchema, TEST_DATABASE_URL } from '../../support/postgres.js';
 import { seedAppVersion, seedToken } from '../../agent-api/helpers.js';
+import { BACKENDS } from '../../jobs/backends.js';
 
 // The per-process cache of policy parts must never serve a configuration
 // older than the database: every change below shows in the next sync.
@@ -30,54 +30,6 @@ import { seedAppVersion, seedToken } from '../../agent-api/helpers.js';
 const admin: Caller = { userId: 'u1', username: 'alice', role: 'admin' };
 const HOUR = 3_600_000;
 const PACKAGE = 'org.dhis2.android';
-
-interface Backend {
-  name: string;
-  /** Opens two handles on one new database, as two Outpost processes have. */
-  open(): Promise<{ first: Db; second: Db; cleanup(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'SQLite',
-    async open() {
-      const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-cache-'));
-      const file = path.join(folder, 'outpost.sqlite');
-      const first = openDatabase(file);
-      await migrateToLatest(first);
-      const second = openDatabase(file);
-      return {
-        first,
-        second,
-        async cleanup() {
-          await first.destroy();
-          await second.destroy();
-          fs.rmSync(folder, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-];
-if (TEST_DATABASE_URL) {
-  backends.push({
-    name: 'PostgreSQL',
-    async open() {
-      const schema = await createTestSchema(TEST_DATABASE_URL);
-      const first = openDatabase(schema.url);
-      await migrateToLatest(first);
-      const second = openDatabase(schema.url);
-      return {
-        first,
-        second,
-        async cleanup() {
-          await first.destroy();
-          await second.destroy();
-          await schema.drop();
-        },
-      };
-    },
-  });
-}
 
 const silentPush: PushHub = { notify: () => {}, waitForMessages: async () => [], openPollCount: () => 0, close: () => {} };
 
@@ -96,7 +48,7 @@ function installEntry(appVersionId: string): PolicyAppEntry {
   return { packageName: PACKAGE, appVersionId, action: 'install', showIcon: true, runAfterInstall: false, screenOrder: null };
 }
 
-for (const backend of backends) {
+for (const backend of BACKENDS) {
   describe(`policy config cache on ${backend.name}`, () => {
     let ctx: AppContext;
     let other: AppContext;
