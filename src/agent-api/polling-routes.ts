@@ -93,8 +93,8 @@ async function poll(
   try {
     deliverable = await filterPushDelivery(ctx, deviceId, messages);
   } catch (error) {
-    // The database failed, so no command was marked sent: the messages go
-    // back to the queue for the device's next poll, and the error answers this one.
+    // The database failed, so no command was marked sent. The messages go
+    // back to the queue for the device's next poll, and this poll gets the error.
     requeuePush(ctx, deviceId, messages);
     throw error;
   }

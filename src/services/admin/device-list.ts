@@ -260,7 +260,7 @@ function listOfCursor(cursor: DeviceCursor, query: DeviceListQuery): ListParamet
   };
 }
 
-/** Whether a cursor's sort value has the type and range of its sort column. */
+/** Checks that a cursor's sort value has the type and range of its sort column. */
 function sortValueFits(sort: DeviceSort, value: string | number | null): boolean {
   if (value === null) return true;
   if (sort === 'deviceId' || sort === 'model') return typeof value === 'string';

@@ -135,7 +135,7 @@ function isBeforeEnrolment(device: DeviceRow, state: DevicePolicyStateRow): bool
   return before(state.fetched_at) || before(state.applied_at);
 }
 
-/** Whether the fetched columns differ from the applied ones, as markApplied compares them. */
+/** Checks whether the fetched columns differ from the applied ones, as markApplied compares them. */
 function fetchNotApplied(state: DevicePolicyStateRow): boolean {
   if (state.fetched_at === null) return false;
   return (
