@@ -33,6 +33,7 @@ export async function applyDirectoryToShadowUsers(ctx: AppContext, now: number):
   const shadows = (await ctx.store.users.list()).filter((user) => user.auth_source === 'dhis2' && user.disabled === 0);
   if (shadows.length === 0) return changes;
   const accounts = await loadAccountsByUsername(ctx);
+  const scopes = await ctx.store.users.listAllScopes();
 
   for (const user of shadows) {
     const account = accounts.get(user.username);
@@ -50,7 +51,7 @@ export async function applyDirectoryToShadowUsers(ctx: AppContext, now: number):
       await audit(ctx, user, 'auth.dhis2_role_changed', { before: user.role, after: role }, now);
       changes.roleChanged += 1;
     }
-    const scope = [...(await ctx.store.users.listScopeUnitIds(user.id))].sort();
+    const scope = [...(scopes.get(user.id) ?? [])].sort();
     if (scope.join(',') !== account.orgUnitIds.join(',')) {
       await ctx.store.users.replaceScopes(user.id, account.orgUnitIds, now);
       await audit(ctx, user, 'auth.dhis2_scope_changed', { before: scope, after: account.orgUnitIds }, now);
