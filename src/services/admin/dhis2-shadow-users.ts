@@ -61,7 +61,7 @@ export async function applyDirectoryToShadowUsers(ctx: AppContext, now: number):
   return changes;
 }
 
-/** Returns why the account may no longer use Outpost, or null; a missing mapped group is checked apart. */
+/** Returns why the account may no longer use Outpost, or null. A missing mapped group is checked apart. */
 function lossReason(account: DirectoryAccount): string | null {
   if (account.removed) return 'removed in DHIS2';
   if (account.disabled) return 'disabled in DHIS2';
